@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Checmate LSM - Hook registry
+ *
+ * The one table that maps a &enum checmate_hook id to the name user space
+ * sees in securityfs, audit records and tools.
+ */
+
+#include <linux/array_size.h>
+#include <linux/build_bug.h>
+#include <linux/errno.h>
+#include <linux/string.h>
+
+#include "hook.h"
+#include "limits.h"
+
+static const char *const hook_names[__CHECMATE_HOOK_MAX] = {
+	[CHECMATE_HOOK_SOCKET_CREATE] = "socket_create",
+	[CHECMATE_HOOK_SOCKET_BIND] = "socket_bind",
+	[CHECMATE_HOOK_SOCKET_CONNECT] = "socket_connect",
+	[CHECMATE_HOOK_SOCKET_LISTEN] = "socket_listen",
+	[CHECMATE_HOOK_SOCKET_SENDMSG] = "socket_sendmsg",
+	[CHECMATE_HOOK_INET_CONN_REQUEST] = "inet_conn_request",
+};
+
+static_assert(ARRAY_SIZE(hook_names) == CHECMATE_HOOK_LAST + 1);
+
+/**
+ * checmate_hook_name - Name of a hook
+ * @hook: A hook id (&enum checmate_hook).
+ *
+ * Return: The hook's name, or NULL if @hook is not a valid hook id.
+ */
+const char *checmate_hook_name(u32 hook)
+{
+	if (hook < CHECMATE_HOOK_FIRST || hook > CHECMATE_HOOK_LAST)
+		return NULL;
+	return hook_names[hook];
+}
+
+/**
+ * checmate_hook_from_name - Look a hook up by name
+ * @name: The name; need not be NUL-terminated.
+ * @len: Length of @name in bytes.
+ *
+ * Return: The hook id (&enum checmate_hook), or -%ENOENT if no hook has
+ * that exact name.
+ */
+int checmate_hook_from_name(const char *name, size_t len)
+{
+	u32 hook;
+
+	if (len > CHECMATE_HOOK_NAME_MAX)
+		return -ENOENT;
+	for (hook = CHECMATE_HOOK_FIRST; hook <= CHECMATE_HOOK_LAST; hook++) {
+		if (strlen(hook_names[hook]) == len &&
+		    !memcmp(hook_names[hook], name, len))
+			return hook;
+	}
+	return -ENOENT;
+}

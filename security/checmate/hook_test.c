@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Checmate LSM - KUnit tests for the hook registry
+ */
+
+#include <kunit/test.h>
+#include <linux/ctype.h>
+#include <linux/string.h>
+
+#include "hook.h"
+#include "limits.h"
+
+struct hook_case {
+	u32 hook;
+	const char *name;
+};
+
+/* The ABI: ids and names user space and tools rely on. */
+static const struct hook_case hook_cases[] = {
+	{ CHECMATE_HOOK_SOCKET_CREATE, "socket_create" },
+	{ CHECMATE_HOOK_SOCKET_BIND, "socket_bind" },
+	{ CHECMATE_HOOK_SOCKET_CONNECT, "socket_connect" },
+	{ CHECMATE_HOOK_SOCKET_LISTEN, "socket_listen" },
+	{ CHECMATE_HOOK_SOCKET_SENDMSG, "socket_sendmsg" },
+	{ CHECMATE_HOOK_INET_CONN_REQUEST, "inet_conn_request" },
+};
+
+static void hook_case_desc(const struct hook_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(hook, hook_cases, hook_case_desc);
+
+static void test_hook_name_round_trip(struct kunit *const test)
+{
+	const struct hook_case *c = test->param_value;
+	const char *name = checmate_hook_name(c->hook);
+
+	KUNIT_ASSERT_NOT_NULL(test, name);
+	KUNIT_EXPECT_STREQ(test, name, c->name);
+	KUNIT_EXPECT_EQ(test, checmate_hook_from_name(name, strlen(name)),
+			(int)c->hook);
+}
+
+static void test_hook_table_complete(struct kunit *const test)
+{
+	KUNIT_EXPECT_EQ(test, ARRAY_SIZE(hook_cases), CHECMATE_HOOK_COUNT);
+}
+
+static void test_hook_names_well_formed(struct kunit *const test)
+{
+	u32 a, b;
+
+	for (a = CHECMATE_HOOK_FIRST; a <= CHECMATE_HOOK_LAST; a++) {
+		const char *name = checmate_hook_name(a);
+		const char *p;
+
+		KUNIT_ASSERT_NOT_NULL(test, name);
+		KUNIT_EXPECT_GT(test, strlen(name), 0);
+		KUNIT_EXPECT_LE(test, strlen(name), CHECMATE_HOOK_NAME_MAX);
+		for (p = name; *p; p++)
+			KUNIT_EXPECT_TRUE_MSG(test, islower(*p) || *p == '_',
+					      "bad character in %s", name);
+		for (b = a + 1; b <= CHECMATE_HOOK_LAST; b++)
+			KUNIT_EXPECT_STRNEQ(test, name, checmate_hook_name(b));
+	}
+}
+
+static void test_hook_invalid_ids(struct kunit *const test)
+{
+	KUNIT_EXPECT_NULL(test, checmate_hook_name(CHECMATE_HOOK_UNSPEC));
+	KUNIT_EXPECT_NULL(test, checmate_hook_name(__CHECMATE_HOOK_MAX));
+	KUNIT_EXPECT_NULL(test, checmate_hook_name(U32_MAX));
+}
+
+static void test_hook_invalid_names(struct kunit *const test)
+{
+	static const char long_name[] = "socket_bind_socket_bind_socket_bind";
+
+	KUNIT_EXPECT_EQ(test, checmate_hook_from_name("", 0), -ENOENT);
+	KUNIT_EXPECT_EQ(test, checmate_hook_from_name("socket", 6), -ENOENT);
+	/* A prefix of a name is not that name... */
+	KUNIT_EXPECT_EQ(test, checmate_hook_from_name("socket_bin", 10),
+			-ENOENT);
+	/* ...and nor is a longer string starting with it. */
+	KUNIT_EXPECT_EQ(test, checmate_hook_from_name("socket_bindx", 12),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, checmate_hook_from_name("SOCKET_BIND", 11),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, checmate_hook_from_name(long_name,
+						      sizeof(long_name) - 1),
+			-ENOENT);
+	/* Only @len bytes count: "socket_bind" followed by anything. */
+	KUNIT_EXPECT_EQ(test, checmate_hook_from_name("socket_bind\n", 11),
+			CHECMATE_HOOK_SOCKET_BIND);
+}
+
+static struct kunit_case hook_test_cases[] = {
+	KUNIT_CASE_PARAM(test_hook_name_round_trip, hook_gen_params),
+	KUNIT_CASE(test_hook_table_complete),
+	KUNIT_CASE(test_hook_names_well_formed),
+	KUNIT_CASE(test_hook_invalid_ids),
+	KUNIT_CASE(test_hook_invalid_names),
+	{}
+};
+
+static struct kunit_suite hook_test_suite = {
+	.name = "checmate_hook",
+	.test_cases = hook_test_cases,
+};
+
+kunit_test_suite(hook_test_suite);

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Checmate LSM - Limits and masks
+ */
+
+#ifndef _SECURITY_CHECMATE_LIMITS_H
+#define _SECURITY_CHECMATE_LIMITS_H
+
+#include <uapi/linux/checmate.h>
+
+/* Hook ids: 1..CHECMATE_HOOK_LAST, zero is never a hook. */
+#define CHECMATE_HOOK_FIRST	(CHECMATE_HOOK_UNSPEC + 1)
+#define CHECMATE_HOOK_LAST	(__CHECMATE_HOOK_MAX - 1)
+#define CHECMATE_HOOK_COUNT	(CHECMATE_HOOK_LAST - CHECMATE_HOOK_FIRST + 1)
+
+/* Longest hook name, without the terminating NUL. */
+#define CHECMATE_HOOK_NAME_MAX	32
+
+#endif /* _SECURITY_CHECMATE_LIMITS_H */

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Checmate LSM - Security framework setup
+ */
+
+#include <linux/init.h>
+#include <linux/lsm_hooks.h>
+#include <uapi/linux/checmate.h>
+#include <uapi/linux/lsm.h>
+
+#include "common.h"
+#include "setup.h"
+
+bool checmate_initialized __ro_after_init;
+
+const struct lsm_id checmate_lsmid = {
+	.name = CHECMATE_NAME,
+	.id = LSM_ID_CHECMATE,
+};
+
+static int __init checmate_init(void)
+{
+	/*
+	 * Registers the LSM id even before any hook family adds its table:
+	 * this is what lists Checmate in /sys/kernel/security/lsm and for
+	 * lsm_list_modules(2).
+	 */
+	security_add_hooks(NULL, 0, &checmate_lsmid);
+	checmate_initialized = true;
+	pr_info("Up and running, ABI version %d.\n", CHECMATE_ABI_VERSION);
+	return 0;
+}
+
+DEFINE_LSM(CHECMATE_NAME) = {
+	.name = CHECMATE_NAME,
+	.init = checmate_init,
+};

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checmate LSM - tests of registration and the securityfs interface
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/checmate.h>
+#include <linux/lsm.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+
+#define SFS "/sys/kernel/security/checmate/"
+
+/* Reads a whole file into buf, @chunk bytes per read(2). */
+static ssize_t read_file(struct __test_metadata *const _metadata,
+			 const char *path, char *buf, size_t size, size_t chunk)
+{
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", path, strerror(errno));
+	do {
+		ASSERT_GT(size - 1, len);
+		n = read(fd, buf + len, chunk < size - 1 - len ? chunk :
+			 size - 1 - len);
+		ASSERT_LE(0, n);
+		len += n;
+	} while (n > 0);
+	buf[len] = '\0';
+	EXPECT_EQ(0, close(fd));
+	return len;
+}
+
+TEST(listed_in_securityfs_lsm)
+{
+	char buf[4096], *tok, *save;
+	int found = 0;
+
+	read_file(_metadata, "/sys/kernel/security/lsm", buf, sizeof(buf),
+		  sizeof(buf));
+	for (tok = strtok_r(buf, ",\n", &save); tok;
+	     tok = strtok_r(NULL, ",\n", &save))
+		found += !strcmp(tok, "checmate");
+	EXPECT_EQ(1, found);
+}
+
+TEST(listed_by_lsm_list_modules)
+{
+	__u64 ids[64];
+	__u32 size = sizeof(ids);
+	int count, i, found = 0;
+
+	count = syscall(__NR_lsm_list_modules, ids, &size, 0);
+	ASSERT_LE(1, count);
+	EXPECT_EQ(count * sizeof(ids[0]), size);
+	for (i = 0; i < count; i++)
+		found += ids[i] == LSM_ID_CHECMATE;
+	EXPECT_EQ(1, found);
+}
+
+TEST(abi_version_matches_header)
+{
+	char want[32], buf[32];
+
+	snprintf(want, sizeof(want), "%d\n", CHECMATE_ABI_VERSION);
+	read_file(_metadata, SFS "abi_version", buf, sizeof(buf), sizeof(buf));
+	EXPECT_STREQ(want, buf);
+	/* Short reads must add up to the same content. */
+	read_file(_metadata, SFS "abi_version", buf, sizeof(buf), 1);
+	EXPECT_STREQ(want, buf);
+}
+
+TEST(hooks_match_header)
+{
+	static const char *const names[] = {
+		[CHECMATE_HOOK_SOCKET_CREATE] = "socket_create",
+		[CHECMATE_HOOK_SOCKET_BIND] = "socket_bind",
+		[CHECMATE_HOOK_SOCKET_CONNECT] = "socket_connect",
+		[CHECMATE_HOOK_SOCKET_LISTEN] = "socket_listen",
+		[CHECMATE_HOOK_SOCKET_SENDMSG] = "socket_sendmsg",
+		[CHECMATE_HOOK_INET_CONN_REQUEST] = "inet_conn_request",
+	};
+	char want[1024] = "", buf[1024];
+	int hook;
+
+	ASSERT_EQ(__CHECMATE_HOOK_MAX, ARRAY_SIZE(names));
+	for (hook = 1; hook < __CHECMATE_HOOK_MAX; hook++) {
+		strcat(want, names[hook]);
+		strcat(want, "\n");
+	}
+	read_file(_metadata, SFS "hooks", buf, sizeof(buf), sizeof(buf));
+	EXPECT_STREQ(want, buf);
+	read_file(_metadata, SFS "hooks", buf, sizeof(buf), 3);
+	EXPECT_STREQ(want, buf);
+}
+
+FIXTURE(sfs_file) {};
+
+FIXTURE_VARIANT(sfs_file) {
+	const char *path;
+};
+
+FIXTURE_VARIANT_ADD(sfs_file, abi_version) {
+	.path = SFS "abi_version",
+};
+
+FIXTURE_VARIANT_ADD(sfs_file, hooks) {
+	.path = SFS "hooks",
+};
+
+FIXTURE_SETUP(sfs_file) {}
+FIXTURE_TEARDOWN(sfs_file) {}
+
+TEST_F(sfs_file, read_only_mode)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(variant->path, &st));
+	EXPECT_TRUE(S_ISREG(st.st_mode));
+	EXPECT_EQ(0444, st.st_mode & 07777);
+	EXPECT_EQ(0, st.st_uid);
+}
+
+/* Root may open it for writing (DAC override), but the file has no write. */
+TEST_F(sfs_file, root_write_is_einval)
+{
+	char before[256], after[256];
+	int fd;
+
+	read_file(_metadata, variant->path, before, sizeof(before),
+		  sizeof(before));
+	fd = open(variant->path, O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, write(fd, "2\n", 2));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, close(fd));
+	read_file(_metadata, variant->path, after, sizeof(after),
+		  sizeof(after));
+	EXPECT_STREQ(before, after);
+}
+
+/* Anybody else cannot even open it for writing. */
+TEST_F(sfs_file, unprivileged_open_for_write_is_eacces)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(2);
+		if (open(variant->path, O_WRONLY | O_CLOEXEC) != -1)
+			_exit(3);
+		if (errno != EACCES)
+			_exit(4);
+		if (open(variant->path, O_RDWR | O_CLOEXEC) != -1 ||
+		    errno != EACCES)
+			_exit(5);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST(directory_is_fixed)
+{
+	struct stat st;
+
+	EXPECT_EQ(-1, open(SFS "new", O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(-1, mkdir(SFS "newdir", 0700));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, unlink(SFS "abi_version"));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(0, stat(SFS "abi_version", &st));
+	EXPECT_EQ(-1, stat(SFS "new", &st));
+	EXPECT_EQ(ENOENT, errno);
+}
+
+TEST_HARNESS_MAIN
