@@ -9,6 +9,7 @@
 #include <uapi/linux/lsm.h>
 
 #include "common.h"
+#include "net.h"
 #include "setup.h"
 
 bool checmate_initialized __ro_after_init;
@@ -20,12 +21,7 @@ const struct lsm_id checmate_lsmid = {
 
 static int __init checmate_init(void)
 {
-	/*
-	 * Registers the LSM id even before any hook family adds its table:
-	 * this is what lists Checmate in /sys/kernel/security/lsm and for
-	 * lsm_list_modules(2).
-	 */
-	security_add_hooks(NULL, 0, &checmate_lsmid);
+	checmate_add_net_hooks();
 	checmate_initialized = true;
 	pr_info("Up and running, ABI version %d.\n", CHECMATE_ABI_VERSION);
 	return 0;

@@ -2,8 +2,9 @@
 /*
  * Checmate LSM - user space ABI
  *
- * Everything user space and Checmate programs share: the ABI version and
- * the hooks programs can be attached to.
+ * Everything user space and Checmate programs share: the ABI version, the
+ * hooks programs can be attached to, and the context each hook gives its
+ * programs.
  */
 
 #ifndef _UAPI_LINUX_CHECMATE_H
@@ -46,6 +47,155 @@ enum checmate_hook {
 	CHECMATE_HOOK_SOCKET_SENDMSG,
 	CHECMATE_HOOK_INET_CONN_REQUEST,
 	__CHECMATE_HOOK_MAX,
+};
+
+/*
+ * Program contexts
+ *
+ * A Checmate program (BPF_PROG_TYPE_CHECMATE) is loaded for one hook
+ * (union bpf_attr's prog_load.checmate_hook) and gets that hook's context:
+ * plain integers, never a kernel pointer. Every field is a __u32; a program
+ * may read it with a 1, 2 or 4 byte load at a naturally aligned offset, and
+ * may write (4 bytes at once) only the fields documented as writable.
+ *
+ * Addresses: an IPv4 address is in addr[0], in network byte order, with
+ * addr[1..3] zero; an IPv6 address fills addr[0..3], in network byte order.
+ * Ports are in host byte order. family is the address family (AF_INET,
+ * AF_INET6, ...) of the address, or of the socket where there is no
+ * address; protocol is the socket's protocol (IPPROTO_TCP, IPPROTO_UDP,
+ * ...). A field the hook cannot know is zero.
+ *
+ * A program returns 0 to allow the operation or a negative errno (between
+ * -MAX_ERRNO, i.e. -4095, and -1) to deny it with that error; the verifier
+ * rejects a program that could return anything else.
+ */
+
+/**
+ * struct checmate_socket_create_ctx - Context of socket_create
+ * @family: Address family passed to socket(2).
+ * @type: Socket type (SOCK_STREAM, SOCK_DGRAM, ...), without the
+ *	SOCK_NONBLOCK and SOCK_CLOEXEC flags.
+ * @protocol: Protocol passed to socket(2); zero if it was left to the
+ *	kernel.
+ */
+struct checmate_socket_create_ctx {
+	__u32 family;
+	__u32 type;
+	__u32 protocol;
+};
+
+/**
+ * struct checmate_socket_bind_ctx - Context of socket_bind
+ * @family: Family of the address to bind to.
+ * @protocol: Protocol of the socket.
+ * @addr: Address to bind to. Writable: what a program writes is the
+ *	address the socket is bound to.
+ * @port: Port to bind to. Writable: what a program writes (0 to 65535) is
+ *	the port the socket is bound to.
+ *
+ * Only AF_INET and AF_INET6 addresses are shown with their address and
+ * port; for other families both are zero and writes are ignored.
+ */
+struct checmate_socket_bind_ctx {
+	__u32 family;
+	__u32 protocol;
+	__u32 addr[4];
+	__u32 port;
+};
+
+/**
+ * struct checmate_socket_connect_ctx - Context of socket_connect
+ * @family: Family of the address to connect to.
+ * @protocol: Protocol of the socket.
+ * @addr: Remote address.
+ * @port: Remote port.
+ */
+struct checmate_socket_connect_ctx {
+	__u32 family;
+	__u32 protocol;
+	__u32 addr[4];
+	__u32 port;
+};
+
+/**
+ * struct checmate_socket_listen_ctx - Context of socket_listen
+ * @family: Family of the socket.
+ * @protocol: Protocol of the socket.
+ * @addr: Local address the socket is bound to.
+ * @port: Local port the socket is bound to (zero if not bound yet: the
+ *	kernel then picks one).
+ * @backlog: Backlog passed to listen(2).
+ */
+struct checmate_socket_listen_ctx {
+	__u32 family;
+	__u32 protocol;
+	__u32 addr[4];
+	__u32 port;
+	__u32 backlog;
+};
+
+/**
+ * struct checmate_socket_sendmsg_ctx - Context of socket_sendmsg
+ * @family: Family of the destination address.
+ * @protocol: Protocol of the socket.
+ * @addr: Destination address: the one passed to sendto(2) or sendmsg(2)
+ *	if any, otherwise the connected peer's (zero if unknown).
+ * @port: Destination port, likewise.
+ * @len: Number of bytes to send.
+ */
+struct checmate_socket_sendmsg_ctx {
+	__u32 family;
+	__u32 protocol;
+	__u32 addr[4];
+	__u32 port;
+	__u32 len;
+};
+
+/**
+ * struct checmate_inet_conn_request_ctx - Context of inet_conn_request
+ * @family: Family of the listening socket.
+ * @protocol: Protocol of the listening socket (IPPROTO_TCP).
+ * @remote_addr: Address of the peer asking to connect.
+ * @remote_port: Port of the peer.
+ * @local_addr: Local address the request arrived at.
+ * @local_port: Local port the request arrived at.
+ *
+ * This hook runs when a connection request arrives, in softirq context:
+ * there is no meaningful current task, so programs for it cannot use the
+ * current-task helpers, and the listening socket's cgroup decides which
+ * programs run. Denying drops the request.
+ */
+struct checmate_inet_conn_request_ctx {
+	__u32 family;
+	__u32 protocol;
+	__u32 remote_addr[4];
+	__u32 remote_port;
+	__u32 local_addr[4];
+	__u32 local_port;
+};
+
+/**
+ * struct checmate_ctx - Context of any Checmate program
+ * @socket_create: For CHECMATE_HOOK_SOCKET_CREATE.
+ * @socket_bind: For CHECMATE_HOOK_SOCKET_BIND.
+ * @socket_connect: For CHECMATE_HOOK_SOCKET_CONNECT.
+ * @socket_listen: For CHECMATE_HOOK_SOCKET_LISTEN.
+ * @socket_sendmsg: For CHECMATE_HOOK_SOCKET_SENDMSG.
+ * @inet_conn_request: For CHECMATE_HOOK_INET_CONN_REQUEST.
+ *
+ * Programs may take a pointer to this union-like struct and use the member
+ * of their hook, or a pointer to their hook's struct directly: the layout
+ * is the same. Accesses past the size of the hook's struct are rejected.
+ */
+struct checmate_ctx {
+	union {
+		struct checmate_socket_create_ctx socket_create;
+		struct checmate_socket_bind_ctx socket_bind;
+		struct checmate_socket_connect_ctx socket_connect;
+		struct checmate_socket_listen_ctx socket_listen;
+		struct checmate_socket_sendmsg_ctx socket_sendmsg;
+		struct checmate_inet_conn_request_ctx inet_conn_request;
+	};
 };
 
 #endif /* _UAPI_LINUX_CHECMATE_H */

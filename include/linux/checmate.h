@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Checmate LSM - interface for the BPF core
+ */
+
+#ifndef _LINUX_CHECMATE_H
+#define _LINUX_CHECMATE_H
+
+#include <linux/errno.h>
+#include <linux/types.h>
+#include <uapi/linux/checmate.h>
+
+struct bpf_prog;
+
+#ifdef CONFIG_SECURITY_CHECMATE
+
+int checmate_bpf_check_caller(void);
+int checmate_bpf_check_load(u32 expected_attach_type, u32 hook);
+
+#else /* CONFIG_SECURITY_CHECMATE */
+
+static inline int checmate_bpf_check_caller(void)
+{
+	return -EINVAL;
+}
+
+static inline int checmate_bpf_check_load(u32 expected_attach_type, u32 hook)
+{
+	return -EINVAL;
+}
+
+#endif /* CONFIG_SECURITY_CHECMATE */
+
+#endif /* _LINUX_CHECMATE_H */

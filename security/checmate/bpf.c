@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Checmate LSM - BPF program type and program runner
+ *
+ * A Checmate program is loaded for one hook (prog->aux->attach_btf_id
+ * holds its &enum checmate_hook, from union bpf_attr's checmate_hook) and
+ * attached through cgroup-bpf with the BPF_CHECMATE attach type; each hook
+ * has its own cgroup-bpf attach type, so program lists, effective arrays,
+ * links, queries and static keys are cgroup-bpf's.
+ */
+
+#include <linux/bpf.h>
+#include <linux/bpf-cgroup.h>
+#include <linux/bpf_verifier.h>
+#include <linux/capability.h>
+#include <linux/cgroup.h>
+#include <linux/checmate.h>
+#include <linux/err.h>
+#include <linux/filter.h>
+#include <linux/rcupdate.h>
+#include <linux/stddef.h>
+#include <net/sock.h>
+
+#include "bpf.h"
+#include "common.h"
+#include "hook.h"
+#include "limits.h"
+
+/**
+ * struct checmate_ctx_desc - What a hook's programs may do with its context
+ * @size: Size of the hook's context struct.
+ * @write_start: Offset of the first writable byte (if @write_end).
+ * @write_end: End of the writable bytes, or 0 if nothing is writable.
+ * @no_task: The hook runs without a meaningful current task.
+ */
+struct checmate_ctx_desc {
+	u32 size;
+	u32 write_start;
+	u32 write_end;
+	bool no_task;
+};
+
+#define CTX(name) .size = sizeof(struct checmate_##name##_ctx)
+
+static const struct checmate_ctx_desc ctx_descs[__CHECMATE_HOOK_MAX] = {
+	[CHECMATE_HOOK_SOCKET_CREATE] = { CTX(socket_create) },
+	[CHECMATE_HOOK_SOCKET_BIND] = {
+		CTX(socket_bind),
+		.write_start = offsetof(struct checmate_socket_bind_ctx, addr),
+		.write_end = offsetofend(struct checmate_socket_bind_ctx, port),
+	},
+	[CHECMATE_HOOK_SOCKET_CONNECT] = { CTX(socket_connect) },
+	[CHECMATE_HOOK_SOCKET_LISTEN] = { CTX(socket_listen) },
+	[CHECMATE_HOOK_SOCKET_SENDMSG] = { CTX(socket_sendmsg) },
+	[CHECMATE_HOOK_INET_CONN_REQUEST] = {
+		CTX(inet_conn_request),
+		.no_task = true,
+	},
+};
+
+static void __init __maybe_unused build_check_abi(void)
+{
+	/* No holes, no padding: every context is __u32 fields only. */
+	BUILD_BUG_ON(sizeof(struct checmate_socket_create_ctx) != 3 * 4);
+	BUILD_BUG_ON(sizeof(struct checmate_socket_bind_ctx) != 7 * 4);
+	BUILD_BUG_ON(offsetof(struct checmate_socket_bind_ctx, port) != 24);
+	BUILD_BUG_ON(sizeof(struct checmate_socket_connect_ctx) != 7 * 4);
+	BUILD_BUG_ON(sizeof(struct checmate_socket_listen_ctx) != 8 * 4);
+	BUILD_BUG_ON(sizeof(struct checmate_socket_sendmsg_ctx) != 8 * 4);
+	BUILD_BUG_ON(sizeof(struct checmate_inet_conn_request_ctx) != 12 * 4);
+	BUILD_BUG_ON(offsetof(struct checmate_inet_conn_request_ctx,
+			      local_port) != 44);
+	BUILD_BUG_ON(sizeof(struct checmate_ctx) !=
+		     sizeof(struct checmate_inet_conn_request_ctx));
+}
+
+/**
+ * checmate_ctx_access_ok - Whether a program may access its context so
+ * @hook: The program's hook (&enum checmate_hook).
+ * @off: Offset of the access in the context.
+ * @size: Size of the access in bytes.
+ * @type: %BPF_READ or %BPF_WRITE.
+ *
+ * Every context field is a __u32. Reads are 1, 2 or 4 bytes at a naturally
+ * aligned offset inside the hook's context; writes are 4 bytes, aligned,
+ * inside the hook's writable fields.
+ *
+ * Return: True if the access is allowed.
+ */
+bool checmate_ctx_access_ok(u32 hook, int off, int size,
+			    enum bpf_access_type type)
+{
+	const struct checmate_ctx_desc *desc;
+
+	if (!checmate_hook_name(hook))
+		return false;
+	desc = &ctx_descs[hook];
+	if (off < 0 || off >= desc->size)
+		return false;
+	if (size != 1 && size != 2 && size != 4)
+		return false;
+	if (off % size || off + size > desc->size)
+		return false;
+	if (type == BPF_WRITE)
+		return size == 4 && off >= desc->write_start &&
+		       off + size <= desc->write_end;
+	return type == BPF_READ;
+}
+
+/**
+ * checmate_verdict - Combine one more program's verdict
+ * @verdict: The verdict so far: 0 (allow) or a negative errno.
+ * @ret: What the next program returned.
+ *
+ * Programs run in the effective order (the cgroup's own first, then each
+ * ancestor's); the first deny decides the errno, later ones cannot change
+ * it, and nothing turns a deny back into an allow. A value outside
+ * [-MAX_ERRNO, 0], which the verifier never lets a program return, denies
+ * with -EPERM.
+ *
+ * Return: The new verdict.
+ */
+int checmate_verdict(int verdict, int ret)
+{
+	if (verdict)
+		return verdict;
+	if (WARN_ON_ONCE(ret > 0 || ret < -MAX_ERRNO))
+		return -EPERM;
+	return ret;
+}
+
+/**
+ * checmate_run - Run the effective programs of a hook for a cgroup
+ * @hook: The hook (&enum checmate_hook).
+ * @cgrp: The cgroup whose effective programs run.
+ * @ctx: The hook's context; programs may have rewritten its writable
+ *	fields when this returns.
+ *
+ * Every effective program runs, even after a deny, so that each sees the
+ * operation (and counts it) and rewrites compose in the same order.
+ *
+ * Return: 0 if every program allowed, otherwise the first deny's errno.
+ */
+int checmate_run(u32 hook, struct cgroup *cgrp, void *ctx)
+{
+	const struct bpf_prog_array_item *item;
+	const struct bpf_prog_array *array;
+	const struct bpf_prog *prog;
+	int verdict = 0;
+
+	rcu_read_lock();
+	migrate_disable();
+	array = rcu_dereference(cgrp->bpf.effective[checmate_atype(hook)]);
+	item = &array->items[0];
+	while ((prog = READ_ONCE(item->prog))) {
+		verdict = checmate_verdict(verdict, bpf_prog_run(prog, ctx));
+		item++;
+	}
+	migrate_enable();
+	rcu_read_unlock();
+	return verdict;
+}
+
+/**
+ * checmate_run_current - Run a hook's programs for the current task
+ * @hook: The hook (&enum checmate_hook).
+ * @ctx: The hook's context.
+ *
+ * Return: As checmate_run(), for the current task's cgroup (v2).
+ */
+int checmate_run_current(u32 hook, void *ctx)
+{
+	int ret;
+
+	rcu_read_lock();
+	ret = checmate_run(hook, task_dfl_cgroup(current), ctx);
+	rcu_read_unlock();
+	return ret;
+}
+
+/**
+ * checmate_run_sock - Run a hook's programs for a socket
+ * @hook: The hook (&enum checmate_hook).
+ * @sk: The socket; the cgroup it was created in decides.
+ * @ctx: The hook's context.
+ *
+ * Return: As checmate_run(), for the socket's cgroup (v2).
+ */
+int checmate_run_sock(u32 hook, const struct sock *sk, void *ctx)
+{
+	/* sock_cgroup_ptr(), which does not take a const socket */
+	return checmate_run(hook, sk->sk_cgrp_data.cgroup, ctx);
+}
+
+/**
+ * checmate_bpf_check_caller - Whether the caller may load or attach
+ * Checmate programs
+ *
+ * The one place that decides who may use Checmate: for now, a task with
+ * CAP_SYS_ADMIN in the initial user namespace.
+ *
+ * Return: 0 if allowed, -%EPERM otherwise.
+ */
+int checmate_bpf_check_caller(void)
+{
+	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
+}
+
+/**
+ * checmate_bpf_check_load - Check a program's hook and attach type at load
+ * @expected_attach_type: union bpf_attr's prog_load.expected_attach_type.
+ * @hook: union bpf_attr's prog_load.checmate_hook.
+ *
+ * Return: 0 if both are valid, -%EINVAL otherwise.
+ */
+int checmate_bpf_check_load(u32 expected_attach_type, u32 hook)
+{
+	if (expected_attach_type != BPF_CHECMATE || !checmate_hook_name(hook))
+		return -EINVAL;
+	return 0;
+}
+
+static u32 prog_hook(const struct bpf_prog *prog)
+{
+	return prog->aux->attach_btf_id;
+}
+
+static const struct bpf_func_proto *
+checmate_func_proto(enum bpf_func_id func_id, const struct bpf_prog *prog)
+{
+	const u32 hook = prog_hook(prog);
+
+	switch (func_id) {
+	case BPF_FUNC_get_current_pid_tgid:
+		return ctx_descs[hook].no_task ? NULL :
+		       &bpf_get_current_pid_tgid_proto;
+	case BPF_FUNC_get_current_uid_gid:
+		return ctx_descs[hook].no_task ? NULL :
+		       &bpf_get_current_uid_gid_proto;
+	case BPF_FUNC_get_current_comm:
+		return ctx_descs[hook].no_task ? NULL :
+		       &bpf_get_current_comm_proto;
+	case BPF_FUNC_get_current_cgroup_id:
+		return ctx_descs[hook].no_task ? NULL :
+		       &bpf_get_current_cgroup_id_proto;
+	/*
+	 * Maps, ring buffer, time, random, spin locks and loops: nothing
+	 * that reads kernel memory or hands out a kernel pointer, whatever
+	 * the loader's capabilities (bpf_base_func_proto() would add
+	 * bpf_probe_read_kernel() for CAP_PERFMON).
+	 */
+	case BPF_FUNC_map_lookup_elem:
+	case BPF_FUNC_map_update_elem:
+	case BPF_FUNC_map_delete_elem:
+	case BPF_FUNC_map_push_elem:
+	case BPF_FUNC_map_pop_elem:
+	case BPF_FUNC_map_peek_elem:
+	case BPF_FUNC_for_each_map_elem:
+	case BPF_FUNC_ringbuf_output:
+	case BPF_FUNC_ringbuf_reserve:
+	case BPF_FUNC_ringbuf_submit:
+	case BPF_FUNC_ringbuf_discard:
+	case BPF_FUNC_ringbuf_query:
+	case BPF_FUNC_ktime_get_ns:
+	case BPF_FUNC_ktime_get_boot_ns:
+	case BPF_FUNC_ktime_get_coarse_ns:
+	case BPF_FUNC_jiffies64:
+	case BPF_FUNC_get_prandom_u32:
+	case BPF_FUNC_get_smp_processor_id:
+	case BPF_FUNC_get_numa_node_id:
+	case BPF_FUNC_spin_lock:
+	case BPF_FUNC_spin_unlock:
+	case BPF_FUNC_loop:
+	case BPF_FUNC_tail_call:
+		return bpf_base_func_proto(func_id, prog);
+	default:
+		return NULL;
+	}
+}
+
+static bool checmate_is_valid_access(int off, int size,
+				     enum bpf_access_type type,
+				     const struct bpf_prog *prog,
+				     struct bpf_insn_access_aux *info)
+{
+	return checmate_ctx_access_ok(prog_hook(prog), off, size, type);
+}
+
+const struct bpf_verifier_ops checmate_verifier_ops = {
+	.get_func_proto = checmate_func_proto,
+	.is_valid_access = checmate_is_valid_access,
+};
+
+const struct bpf_prog_ops checmate_prog_ops = {
+};

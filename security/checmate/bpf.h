@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Checmate LSM - BPF program type and program runner
+ */
+
+#ifndef _SECURITY_CHECMATE_BPF_H
+#define _SECURITY_CHECMATE_BPF_H
+
+#include <linux/bpf.h>
+#include <linux/bpf-cgroup.h>
+#include <linux/types.h>
+
+#include "limits.h"
+
+struct cgroup;
+struct sock;
+
+/* The cgroup-bpf attach type that holds the programs of @hook. */
+#define checmate_atype(hook) \
+	((enum cgroup_bpf_attach_type)(CGROUP_CHECMATE_START + (hook) - \
+				       CHECMATE_HOOK_FIRST))
+
+/*
+ * Whether any program is attached to @hook anywhere: a static branch, so an
+ * unused hook costs one no-op. @hook must be a constant.
+ */
+#define checmate_enabled(hook) cgroup_bpf_enabled(checmate_atype(hook))
+
+bool checmate_ctx_access_ok(u32 hook, int off, int size,
+			    enum bpf_access_type type);
+int checmate_verdict(int verdict, int ret);
+int checmate_run(u32 hook, struct cgroup *cgrp, void *ctx);
+int checmate_run_current(u32 hook, void *ctx);
+int checmate_run_sock(u32 hook, const struct sock *sk, void *ctx);
+
+#endif /* _SECURITY_CHECMATE_BPF_H */

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Checmate LSM - KUnit tests for context access rules and verdicts
+ */
+
+#include <kunit/test.h>
+#include <linux/bpf.h>
+#include <linux/stddef.h>
+
+#include "bpf.h"
+
+struct access_case {
+	const char *desc;
+	u32 hook;
+	int off;
+	int size;
+	enum bpf_access_type type;
+	bool ok;
+};
+
+#define A(h, o, s, t, r) {						\
+	.desc = #h " off " #o " size " #s " " #t,			\
+	.hook = CHECMATE_HOOK_##h, .off = (o), .size = (s),		\
+	.type = BPF_##t, .ok = (r) }
+
+#define BIND(f) offsetof(struct checmate_socket_bind_ctx, f)
+#define REQ(f) offsetof(struct checmate_inet_conn_request_ctx, f)
+
+static const struct access_case access_cases[] = {
+	/* Every field of every hook is readable as a whole __u32. */
+	A(SOCKET_CREATE, 0, 4, READ, true),
+	A(SOCKET_CREATE, 4, 4, READ, true),
+	A(SOCKET_CREATE, 8, 4, READ, true),
+	A(SOCKET_BIND, BIND(family), 4, READ, true),
+	A(SOCKET_BIND, BIND(addr[3]), 4, READ, true),
+	A(SOCKET_BIND, BIND(port), 4, READ, true),
+	A(SOCKET_CONNECT, 24, 4, READ, true),
+	A(SOCKET_LISTEN, 28, 4, READ, true),
+	A(SOCKET_SENDMSG, 28, 4, READ, true),
+	A(INET_CONN_REQUEST, REQ(remote_port), 4, READ, true),
+	A(INET_CONN_REQUEST, REQ(local_port), 4, READ, true),
+	/* Narrow aligned reads are fine: it is plain data. */
+	A(SOCKET_BIND, BIND(port), 2, READ, true),
+	A(SOCKET_BIND, BIND(port) + 2, 2, READ, true),
+	A(SOCKET_BIND, BIND(addr) + 3, 1, READ, true),
+	/* Past the end of the hook's context, or before its start. */
+	A(SOCKET_CREATE, 12, 4, READ, false),
+	A(SOCKET_CREATE, 12, 1, READ, false),
+	A(SOCKET_BIND, 28, 4, READ, false),
+	A(SOCKET_CONNECT, 28, 4, READ, false),
+	A(SOCKET_LISTEN, 32, 4, READ, false),
+	A(SOCKET_SENDMSG, 32, 4, READ, false),
+	A(INET_CONN_REQUEST, 48, 4, READ, false),
+	A(SOCKET_BIND, -4, 4, READ, false),
+	/* Misaligned or odd-sized or wide accesses. */
+	A(SOCKET_BIND, 1, 4, READ, false),
+	A(SOCKET_BIND, 2, 4, READ, false),
+	A(SOCKET_BIND, 1, 2, READ, false),
+	A(SOCKET_BIND, 0, 8, READ, false),
+	A(SOCKET_BIND, 0, 3, READ, false),
+	A(SOCKET_BIND, 0, 0, READ, false),
+	/* Writes: only socket_bind's addr and port, 4 bytes at a time. */
+	A(SOCKET_BIND, BIND(port), 4, WRITE, true),
+	A(SOCKET_BIND, BIND(addr[0]), 4, WRITE, true),
+	A(SOCKET_BIND, BIND(addr[3]), 4, WRITE, true),
+	A(SOCKET_BIND, BIND(family), 4, WRITE, false),
+	A(SOCKET_BIND, BIND(protocol), 4, WRITE, false),
+	A(SOCKET_BIND, BIND(port), 2, WRITE, false),
+	A(SOCKET_BIND, BIND(port) + 2, 2, WRITE, false),
+	A(SOCKET_BIND, BIND(addr) + 1, 1, WRITE, false),
+	A(SOCKET_CREATE, 0, 4, WRITE, false),
+	A(SOCKET_CONNECT, 24, 4, WRITE, false),
+	A(SOCKET_LISTEN, 24, 4, WRITE, false),
+	A(SOCKET_SENDMSG, 24, 4, WRITE, false),
+	A(INET_CONN_REQUEST, REQ(local_port), 4, WRITE, false),
+	/* No such hook. */
+	A(UNSPEC, 0, 4, READ, false),
+	{ "hook __CHECMATE_HOOK_MAX", __CHECMATE_HOOK_MAX, 0, 4, BPF_READ },
+	{ "hook U32_MAX", U32_MAX, 0, 4, BPF_READ },
+};
+
+static void access_case_desc(const struct access_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(access, access_cases, access_case_desc);
+
+static void test_ctx_access(struct kunit *const test)
+{
+	const struct access_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, checmate_ctx_access_ok(c->hook, c->off, c->size,
+						     c->type), c->ok);
+}
+
+/* Every byte of every context is readable one byte at a time. */
+static void test_ctx_every_byte_readable(struct kunit *const test)
+{
+	static const u32 sizes[__CHECMATE_HOOK_MAX] = {
+		[CHECMATE_HOOK_SOCKET_CREATE] = 12,
+		[CHECMATE_HOOK_SOCKET_BIND] = 28,
+		[CHECMATE_HOOK_SOCKET_CONNECT] = 28,
+		[CHECMATE_HOOK_SOCKET_LISTEN] = 32,
+		[CHECMATE_HOOK_SOCKET_SENDMSG] = 32,
+		[CHECMATE_HOOK_INET_CONN_REQUEST] = 48,
+	};
+	u32 hook;
+	int off;
+
+	for (hook = CHECMATE_HOOK_FIRST; hook <= CHECMATE_HOOK_LAST; hook++) {
+		bool ok;
+
+		for (off = 0; off < sizes[hook]; off++) {
+			ok = checmate_ctx_access_ok(hook, off, 1, BPF_READ);
+			KUNIT_EXPECT_TRUE_MSG(test, ok, "hook %u off %d", hook,
+					      off);
+		}
+		ok = checmate_ctx_access_ok(hook, sizes[hook], 1, BPF_READ);
+		KUNIT_EXPECT_FALSE(test, ok);
+	}
+}
+
+static void test_verdict_first_deny_wins(struct kunit *const test)
+{
+	int v = 0;
+
+	v = checmate_verdict(v, 0);
+	KUNIT_EXPECT_EQ(test, v, 0);
+	v = checmate_verdict(v, -EACCES);
+	KUNIT_EXPECT_EQ(test, v, -EACCES);
+	/* A later deny does not change the errno... */
+	v = checmate_verdict(v, -ECONNREFUSED);
+	KUNIT_EXPECT_EQ(test, v, -EACCES);
+	/* ...and a later allow does not lift the deny. */
+	v = checmate_verdict(v, 0);
+	KUNIT_EXPECT_EQ(test, v, -EACCES);
+}
+
+static void test_verdict_errno_range(struct kunit *const test)
+{
+	KUNIT_EXPECT_EQ(test, checmate_verdict(0, -1), -1);
+	KUNIT_EXPECT_EQ(test, checmate_verdict(0, -MAX_ERRNO), -MAX_ERRNO);
+	KUNIT_EXPECT_EQ(test, checmate_verdict(0, 0), 0);
+}
+
+static struct kunit_case bpf_test_cases[] = {
+	KUNIT_CASE_PARAM(test_ctx_access, access_gen_params),
+	KUNIT_CASE(test_ctx_every_byte_readable),
+	KUNIT_CASE(test_verdict_first_deny_wins),
+	KUNIT_CASE(test_verdict_errno_range),
+	{}
+};
+
+static struct kunit_suite bpf_test_suite = {
+	.name = "checmate_bpf",
+	.test_cases = bpf_test_cases,
+};
+
+kunit_test_suite(bpf_test_suite);

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Checmate LSM - helpers shared by the kselftests
+ *
+ * Programs are built from raw instructions and loaded with bpf(2) directly,
+ * so that each test controls exactly what the verifier and the kernel see.
+ */
+
+#ifndef _SELFTESTS_CHECMATE_COMMON_H
+#define _SELFTESTS_CHECMATE_COMMON_H
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <linux/checmate.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+
+#define INSN(c, d, s, o, i) ((struct bpf_insn) {			\
+	.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
+#define MOV64_IMM(d, i)		INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)
+#define LDX_W(d, s, o)		INSN(BPF_LDX | BPF_MEM | BPF_W, d, s, o, 0)
+#define LDX_SZ(sz, d, s, o)	INSN(BPF_LDX | BPF_MEM | (sz), d, s, o, 0)
+#define ST_W(d, o, i)		INSN(BPF_ST | BPF_MEM | BPF_W, d, 0, o, i)
+#define STX_SZ(sz, d, s, o)	INSN(BPF_STX | BPF_MEM | (sz), d, s, o, 0)
+#define JNE_IMM(d, i, o)	INSN(BPF_JMP | BPF_JNE | BPF_K, d, 0, o, i)
+#define CALL(f)			INSN(BPF_JMP | BPF_CALL, 0, 0, 0, f)
+#define EXIT()			INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+
+#define CGROOT "/sys/fs/cgroup"
+
+static inline int sys_bpf(int cmd, union bpf_attr *attr)
+{
+	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+}
+
+/* Loads a Checmate program; returns its fd, or -1 with errno set. */
+static inline int load_insns(__u32 hook, __u32 attach_type,
+			     const struct bpf_insn *insns, size_t cnt)
+{
+	static char log[65536];
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_CHECMATE;
+	attr.expected_attach_type = attach_type;
+	attr.checmate_hook = hook;
+	attr.insns = (__u64)(unsigned long)insns;
+	attr.insn_cnt = cnt;
+	attr.license = (__u64)(unsigned long)"GPL";
+	attr.log_buf = (__u64)(unsigned long)log;
+	attr.log_size = sizeof(log);
+	attr.log_level = 1;
+	return sys_bpf(BPF_PROG_LOAD, &attr);
+}
+
+#define load_prog(hook, ...) ({						\
+	const struct bpf_insn __insns[] = { __VA_ARGS__ };		\
+	load_insns(hook, BPF_CHECMATE, __insns, ARRAY_SIZE(__insns));	\
+})
+
+/* A program that returns @ret, whatever the operation. */
+#define load_ret(hook, ret) load_prog(hook, MOV64_IMM(BPF_REG_0, ret), EXIT())
+
+/* A program that returns @ret when the 32-bit field at @off is @val. */
+#define load_match(hook, off, val, ret) load_prog(hook,			\
+	LDX_W(BPF_REG_2, BPF_REG_1, off),				\
+	MOV64_IMM(BPF_REG_0, 0),					\
+	JNE_IMM(BPF_REG_2, val, 1),					\
+	MOV64_IMM(BPF_REG_0, ret),					\
+	EXIT())
+
+static inline int prog_attach(int cgfd, int progfd, __u32 flags)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.target_fd = cgfd;
+	attr.attach_bpf_fd = progfd;
+	attr.attach_type = BPF_CHECMATE;
+	attr.attach_flags = flags;
+	return sys_bpf(BPF_PROG_ATTACH, &attr);
+}
+
+static inline int prog_detach(int cgfd, int progfd)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.target_fd = cgfd;
+	attr.attach_bpf_fd = progfd;
+	attr.attach_type = BPF_CHECMATE;
+	return sys_bpf(BPF_PROG_DETACH, &attr);
+}
+
+static inline int link_create(int cgfd, int progfd)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = progfd;
+	attr.link_create.target_fd = cgfd;
+	attr.link_create.attach_type = BPF_CHECMATE;
+	return sys_bpf(BPF_LINK_CREATE, &attr);
+}
+
+/* Number of programs attached (@effective: in effect) at @cgfd. */
+static inline int query_count(int cgfd, int effective, __u32 *ids, __u32 n)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.query.target_fd = cgfd;
+	attr.query.attach_type = BPF_CHECMATE;
+	attr.query.query_flags = effective ? BPF_F_QUERY_EFFECTIVE : 0;
+	attr.query.prog_ids = (__u64)(unsigned long)ids;
+	attr.query.prog_cnt = n;
+	if (sys_bpf(BPF_PROG_QUERY, &attr))
+		return -1;
+	return attr.query.prog_cnt;
+}
+
+static inline __u32 prog_id(int progfd)
+{
+	struct bpf_prog_info info;
+	union bpf_attr attr;
+
+	memset(&info, 0, sizeof(info));
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = progfd;
+	attr.info.info_len = sizeof(info);
+	attr.info.info = (__u64)(unsigned long)&info;
+	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr))
+		return 0;
+	return info.id;
+}
+
+/* Creates cgroup @path (under the cgroup2 root); returns an O_DIRECTORY fd. */
+static inline int cg_create(struct __test_metadata *const _metadata,
+			    const char *path)
+{
+	char full[256];
+	int fd;
+
+	snprintf(full, sizeof(full), CGROOT "/%s", path);
+	if (mkdir(full, 0755) && errno != EEXIST)
+		ASSERT_EQ(0, errno) TH_LOG("mkdir %s: %s", full, strerror(errno));
+	fd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", full, strerror(errno));
+	return fd;
+}
+
+/* Moves the calling process into cgroup @path ("" is the root). */
+static inline void cg_enter(struct __test_metadata *const _metadata,
+			    const char *path)
+{
+	char full[256], pid[32];
+	int fd, len;
+
+	snprintf(full, sizeof(full), CGROOT "/%s/cgroup.procs", path);
+	fd = open(full, O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", full, strerror(errno));
+	len = snprintf(pid, sizeof(pid), "%d", getpid());
+	ASSERT_EQ(len, write(fd, pid, len));
+	close(fd);
+}
+
+static inline void cg_remove(const char *path)
+{
+	char full[256];
+
+	snprintf(full, sizeof(full), CGROOT "/%s", path);
+	rmdir(full);
+}
+
+#endif /* _SELFTESTS_CHECMATE_COMMON_H */
