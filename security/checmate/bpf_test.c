@@ -144,11 +144,36 @@ static void test_verdict_errno_range(struct kunit *const test)
 	KUNIT_EXPECT_EQ(test, checmate_verdict(0, 0), 0);
 }
 
+/*
+ * Each hook has its own cgroup-bpf attach type, hence its own static key,
+ * inside the Checmate range; none is enabled while no program is attached.
+ */
+static void test_static_keys(struct kunit *const test)
+{
+	struct static_key_false *key;
+	u32 a, b;
+
+	for (a = CHECMATE_HOOK_FIRST; a <= CHECMATE_HOOK_LAST; a++) {
+		key = &cgroup_bpf_enabled_key[checmate_atype(a)];
+		KUNIT_EXPECT_GE(test, checmate_atype(a), CGROUP_CHECMATE_START);
+		KUNIT_EXPECT_LE(test, checmate_atype(a), CGROUP_CHECMATE_END);
+		KUNIT_EXPECT_LT(test, checmate_atype(a),
+				MAX_CGROUP_BPF_ATTACH_TYPE);
+		for (b = a + 1; b <= CHECMATE_HOOK_LAST; b++)
+			KUNIT_EXPECT_NE(test, checmate_atype(a),
+					checmate_atype(b));
+		KUNIT_EXPECT_FALSE(test, static_key_enabled(key));
+	}
+	KUNIT_EXPECT_EQ(test, CGROUP_CHECMATE_END - CGROUP_CHECMATE_START + 1,
+			CHECMATE_HOOK_COUNT);
+}
+
 static struct kunit_case bpf_test_cases[] = {
 	KUNIT_CASE_PARAM(test_ctx_access, access_gen_params),
 	KUNIT_CASE(test_ctx_every_byte_readable),
 	KUNIT_CASE(test_verdict_first_deny_wins),
 	KUNIT_CASE(test_verdict_errno_range),
+	KUNIT_CASE(test_static_keys),
 	{}
 };
 

@@ -71,6 +71,18 @@ TEST(load_return_out_of_range)
 	EXPECT_EQ(EINVAL, errno);
 }
 
+TEST(load_return_zero_extended_errno)
+{
+	int fd;
+
+	/* r0 = (u32)-EPERM, as compilers return an int: still a deny. */
+	fd = load_prog(CHECMATE_HOOK_SOCKET_CREATE,
+		       INSN(BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, -EPERM),
+		       EXIT());
+	EXPECT_LE(0, fd) TH_LOG("%s", strerror(errno));
+	close(fd);
+}
+
 TEST(load_ctx_out_of_bounds)
 {
 	EXPECT_EQ(-1, load_prog(CHECMATE_HOOK_SOCKET_CREATE,
@@ -210,6 +222,24 @@ TEST_F(attach, bad_flags)
 	EXPECT_EQ(-1, prog_attach(self->cgfd, self->prog, BPF_F_ALLOW_OVERRIDE));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, prog_attach(self->cgfd, self->prog, 1U << 20));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(attach, link_bad_flags)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = self->prog;
+	attr.link_create.target_fd = self->cgfd;
+	attr.link_create.attach_type = BPF_CHECMATE;
+	attr.link_create.flags = 1U << 20;
+	EXPECT_EQ(-1, sys_bpf(BPF_LINK_CREATE, &attr));
+	EXPECT_EQ(EINVAL, errno);
+	/* A link may not claim another attach type than its program's. */
+	attr.link_create.flags = 0;
+	attr.link_create.attach_type = BPF_CGROUP_INET4_CONNECT;
+	EXPECT_EQ(-1, sys_bpf(BPF_LINK_CREATE, &attr));
 	EXPECT_EQ(EINVAL, errno);
 }
 
