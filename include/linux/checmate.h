@@ -11,11 +11,13 @@
 #include <uapi/linux/checmate.h>
 
 struct bpf_prog;
+union bpf_attr;
 
 #ifdef CONFIG_SECURITY_CHECMATE
 
 int checmate_bpf_check_caller(void);
 int checmate_bpf_check_load(u32 expected_attach_type, u32 hook);
+int checmate_bpf_ctl(const union bpf_attr *attr);
 
 #else /* CONFIG_SECURITY_CHECMATE */
 
@@ -25,6 +27,11 @@ static inline int checmate_bpf_check_caller(void)
 }
 
 static inline int checmate_bpf_check_load(u32 expected_attach_type, u32 hook)
+{
+	return -EINVAL;
+}
+
+static inline int checmate_bpf_ctl(const union bpf_attr *attr)
 {
 	return -EINVAL;
 }

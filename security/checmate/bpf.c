@@ -21,6 +21,7 @@
 #include <linux/stddef.h>
 #include <net/sock.h>
 
+#include "audit.h"
 #include "bpf.h"
 #include "common.h"
 #include "hook.h"
@@ -39,6 +40,56 @@ struct checmate_ctx_desc {
 	u32 write_end;
 	bool no_task;
 };
+
+static const struct checmate_ctx_desc ctx_descs[__CHECMATE_HOOK_MAX];
+
+/**
+ * struct checmate_stats - Decisions of one hook on one CPU
+ * @count: Per &enum checmate_stat: allowed, denied, rewritten.
+ */
+struct checmate_stats {
+	u64 count[CHECMATE_STAT_COUNT];
+};
+
+static DEFINE_PER_CPU(struct checmate_stats[__CHECMATE_HOOK_MAX], stats);
+
+/**
+ * checmate_count - Count one decision
+ * @hook: The hook (&enum checmate_hook).
+ * @stat: What was decided.
+ */
+void checmate_count(u32 hook, enum checmate_stat stat)
+{
+	this_cpu_inc(stats[hook].count[stat]);
+}
+
+/**
+ * checmate_stat_sum - Decisions of a hook so far, over every CPU
+ * @hook: The hook (&enum checmate_hook).
+ * @stat: Which decisions.
+ *
+ * Return: The number of such decisions since boot.
+ */
+u64 checmate_stat_sum(u32 hook, enum checmate_stat stat)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(stats, cpu)[hook].count[stat];
+	return sum;
+}
+
+/**
+ * checmate_ctx_size - Size of a hook's context
+ * @hook: A valid hook (&enum checmate_hook).
+ *
+ * Return: The size of the hook's context struct.
+ */
+u32 checmate_ctx_size(u32 hook)
+{
+	return ctx_descs[hook].size;
+}
 
 #define CTX(name) .size = sizeof(struct checmate_##name##_ctx)
 
@@ -72,6 +123,13 @@ static void __init __maybe_unused build_check_abi(void)
 			      local_port) != 44);
 	BUILD_BUG_ON(sizeof(struct checmate_ctx) !=
 		     sizeof(struct checmate_inet_conn_request_ctx));
+	/* The hooks with one address share its layout (see audit.c). */
+	BUILD_BUG_ON(offsetof(struct checmate_socket_bind_ctx, port) !=
+		     offsetof(struct checmate_socket_connect_ctx, port));
+	BUILD_BUG_ON(offsetof(struct checmate_socket_listen_ctx, port) !=
+		     offsetof(struct checmate_socket_connect_ctx, port));
+	BUILD_BUG_ON(offsetof(struct checmate_socket_sendmsg_ctx, port) !=
+		     offsetof(struct checmate_socket_connect_ctx, port));
 }
 
 /**
@@ -137,7 +195,9 @@ int checmate_verdict(int verdict, int ret)
  *	fields when this returns.
  *
  * Every effective program runs, even after a deny, so that each sees the
- * operation (and counts it) and rewrites compose in the same order.
+ * operation (and counts it) and rewrites compose in the same order. If any
+ * program ran, the decision is counted, and a deny is audited with the id
+ * of the program that decided it.
  *
  * Return: 0 if every program allowed, otherwise the first deny's errno.
  */
@@ -146,16 +206,28 @@ int checmate_run(u32 hook, struct cgroup *cgrp, void *ctx)
 	const struct bpf_prog_array_item *item;
 	const struct bpf_prog_array *array;
 	const struct bpf_prog *prog;
-	int verdict = 0;
+	int verdict = 0, ret;
+	u32 prog_id = 0;
 
 	rcu_read_lock();
 	migrate_disable();
 	array = rcu_dereference(cgrp->bpf.effective[checmate_atype(hook)]);
 	item = &array->items[0];
-	while ((prog = READ_ONCE(item->prog))) {
-		verdict = checmate_verdict(verdict, bpf_prog_run(prog, ctx));
+	prog = READ_ONCE(item->prog);
+	if (!prog)
+		goto out;
+	do {
+		ret = bpf_prog_run(prog, ctx);
+		if (!verdict && ret)
+			prog_id = prog->aux->id;
+		verdict = checmate_verdict(verdict, ret);
 		item++;
-	}
+	} while ((prog = READ_ONCE(item->prog)));
+	checmate_count(hook, verdict ? CHECMATE_STAT_DENY : CHECMATE_STAT_ALLOW);
+	if (verdict)
+		checmate_audit_deny(hook, verdict, prog_id, cgrp, ctx,
+				    ctx_descs[hook].no_task);
+out:
 	migrate_enable();
 	rcu_read_unlock();
 	return verdict;

@@ -26,6 +26,23 @@ struct sock;
  */
 #define checmate_enabled(hook) cgroup_bpf_enabled(checmate_atype(hook))
 
+/**
+ * enum checmate_stat - Decisions counted per hook
+ * @CHECMATE_STAT_ALLOW: Every program that ran allowed.
+ * @CHECMATE_STAT_DENY: A program denied.
+ * @CHECMATE_STAT_REWRITE: Programs rewrote the operation (allowed too).
+ * @CHECMATE_STAT_COUNT: Number of counters.
+ */
+enum checmate_stat {
+	CHECMATE_STAT_ALLOW,
+	CHECMATE_STAT_DENY,
+	CHECMATE_STAT_REWRITE,
+	CHECMATE_STAT_COUNT,
+};
+
+void checmate_count(u32 hook, enum checmate_stat stat);
+u64 checmate_stat_sum(u32 hook, enum checmate_stat stat);
+u32 checmate_ctx_size(u32 hook);
 bool checmate_ctx_access_ok(u32 hook, int off, int size,
 			    enum bpf_access_type type);
 int checmate_verdict(int verdict, int ret);

@@ -13,6 +13,10 @@
 #define CHECMATE_HOOK_LAST	(__CHECMATE_HOOK_MAX - 1)
 #define CHECMATE_HOOK_COUNT	(CHECMATE_HOOK_LAST - CHECMATE_HOOK_FIRST + 1)
 
+/* Every seal flag, derived from the last one. */
+#define CHECMATE_SEAL_LAST	CHECMATE_SEAL_LOCKED
+#define CHECMATE_SEAL_MASK	((CHECMATE_SEAL_LAST << 1) - 1)
+
 /* Longest hook name, without the terminating NUL. */
 #define CHECMATE_HOOK_NAME_MAX	32
 

@@ -139,7 +139,10 @@ static int hook_socket_bind(struct socket *sock, struct sockaddr *address,
 		return ret;
 	if (port == ctx.port && !memcmp(addr, ctx.addr, sizeof(addr)))
 		return 0;
-	return write_sockaddr(address, addrlen, ctx.addr, ctx.port);
+	ret = write_sockaddr(address, addrlen, ctx.addr, ctx.port);
+	if (!ret)
+		checmate_count(CHECMATE_HOOK_SOCKET_BIND, CHECMATE_STAT_REWRITE);
+	return ret;
 }
 
 static int hook_socket_connect(struct socket *sock, struct sockaddr *address,

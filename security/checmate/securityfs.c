@@ -5,8 +5,10 @@
  * /sys/kernel/security/checmate/ holds read-only files:
  *
  * - abi_version: CHECMATE_ABI_VERSION, in decimal.
- * - hooks: the name of every hook, one per line, in &enum checmate_hook
- *   order.
+ * - hooks: one line per hook, in &enum checmate_hook order: its name and
+ *   the size of its context struct, separated by a space.
+ * - counters: a header line, then one line per hook: its name and the
+ *   number of decisions since boot that allowed, denied and rewrote.
  */
 
 #include <linux/err.h>
@@ -15,6 +17,7 @@
 #include <linux/security.h>
 #include <linux/seq_file.h>
 
+#include "bpf.h"
 #include "common.h"
 #include "hook.h"
 #include "limits.h"
@@ -32,10 +35,25 @@ static int hooks_show(struct seq_file *m, void *v)
 	u32 hook;
 
 	for (hook = CHECMATE_HOOK_FIRST; hook <= CHECMATE_HOOK_LAST; hook++)
-		seq_printf(m, "%s\n", checmate_hook_name(hook));
+		seq_printf(m, "%s %u\n", checmate_hook_name(hook),
+			   checmate_ctx_size(hook));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(hooks);
+
+static int counters_show(struct seq_file *m, void *v)
+{
+	u32 hook;
+
+	seq_puts(m, "hook allow deny rewrite\n");
+	for (hook = CHECMATE_HOOK_FIRST; hook <= CHECMATE_HOOK_LAST; hook++)
+		seq_printf(m, "%s %llu %llu %llu\n", checmate_hook_name(hook),
+			   checmate_stat_sum(hook, CHECMATE_STAT_ALLOW),
+			   checmate_stat_sum(hook, CHECMATE_STAT_DENY),
+			   checmate_stat_sum(hook, CHECMATE_STAT_REWRITE));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(counters);
 
 static int __init checmate_securityfs_init(void)
 {
@@ -53,6 +71,10 @@ static int __init checmate_securityfs_init(void)
 	if (IS_ERR(file))
 		goto err;
 	file = securityfs_create_file("hooks", 0444, dir, NULL, &hooks_fops);
+	if (IS_ERR(file))
+		goto err;
+	file = securityfs_create_file("counters", 0444, dir, NULL,
+				      &counters_fops);
 	if (IS_ERR(file))
 		goto err;
 	return 0;

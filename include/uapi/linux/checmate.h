@@ -198,4 +198,76 @@ struct checmate_ctx {
 	};
 };
 
+/*
+ * Hook control: the BPF_CHECMATE_CTL command of bpf(2)
+ *
+ * union bpf_attr's checmate_ctl points to a struct checmate_ctl and gives
+ * its size. The struct is extensible: a smaller (older) struct is
+ * zero-extended, a larger one is accepted only if the bytes this kernel
+ * does not know are zero (-E2BIG otherwise), as for openat2(2) and clone3().
+ */
+
+/**
+ * enum checmate_ctl_op - Operations of BPF_CHECMATE_CTL
+ * @CHECMATE_CTL_GET: Report the hook's seals and program counts in
+ *	&struct checmate_ctl.
+ * @CHECMATE_CTL_RESET: Detach every program of the hook attached to this
+ *	cgroup (not its ancestors' nor its descendants'). Links attached
+ *	there stay valid but no longer attached.
+ * @CHECMATE_CTL_SEAL: Add &struct checmate_ctl.seals to the hook's seals.
+ * @__CHECMATE_CTL_MAX: One past the last operation.
+ */
+enum checmate_ctl_op {
+	CHECMATE_CTL_GET = 1,
+	CHECMATE_CTL_RESET,
+	CHECMATE_CTL_SEAL,
+	__CHECMATE_CTL_MAX,
+};
+
+/**
+ * DOC: seals
+ *
+ * Seals of a (cgroup, hook) only ever accumulate: nobody, root in the
+ * initial user namespace included, can remove one while the cgroup
+ * exists. They do not apply to the cgroup's descendants, whose own
+ * programs remain theirs to manage (and cannot override the sealed ones).
+ *
+ * - %CHECMATE_SEAL_DENY_RESET: CHECMATE_CTL_RESET is refused.
+ * - %CHECMATE_SEAL_APPEND_ONLY: programs may be attached, but none may be
+ *   removed: BPF_PROG_DETACH, BPF_LINK_DETACH, BPF_LINK_UPDATE,
+ *   BPF_F_REPLACE and reset are refused, and releasing a link (closing its
+ *   last fd, unpinning it) no longer detaches its program, which stays
+ *   until the cgroup is released.
+ * - %CHECMATE_SEAL_LOCKED: as append-only, and attaching is refused too.
+ */
+#define CHECMATE_SEAL_DENY_RESET	(1U << 0)
+#define CHECMATE_SEAL_APPEND_ONLY	(1U << 1)
+#define CHECMATE_SEAL_LOCKED		(1U << 2)
+
+/**
+ * struct checmate_ctl - Argument of BPF_CHECMATE_CTL
+ * @op: The operation, a value of &enum checmate_ctl_op.
+ * @cgroup_fd: A cgroup v2 directory fd.
+ * @hook: The hook, a value of &enum checmate_hook.
+ * @seals: For CHECMATE_CTL_SEAL, the CHECMATE_SEAL_* flags to add (at
+ *	least one); otherwise zero on input. Set to the hook's seals by
+ *	CHECMATE_CTL_GET.
+ * @prog_cnt: Zero on input; set by CHECMATE_CTL_GET to the number of
+ *	programs attached to the hook of this cgroup.
+ * @effective_prog_cnt: Zero on input; set by CHECMATE_CTL_GET to the number
+ *	of programs that run for the hook in this cgroup (its own and its
+ *	ancestors').
+ */
+struct checmate_ctl {
+	__u32 op;
+	__u32 cgroup_fd;
+	__u32 hook;
+	__u32 seals;
+	__u32 prog_cnt;
+	__u32 effective_prog_cnt;
+};
+
+/* Size of the first published struct checmate_ctl. */
+#define CHECMATE_CTL_SIZE_VER0 24
+
 #endif /* _UAPI_LINUX_CHECMATE_H */

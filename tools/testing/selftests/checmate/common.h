@@ -143,6 +143,38 @@ static inline __u32 prog_id(int progfd)
 	return info.id;
 }
 
+/* BPF_CHECMATE_CTL with a struct checmate_ctl of @size bytes at @ctl. */
+static inline int checmate_ctl_sized(void *ctl, __u32 size)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.checmate_ctl.ctl = (__u64)(unsigned long)ctl;
+	attr.checmate_ctl.size = size;
+	return sys_bpf(BPF_CHECMATE_CTL, &attr);
+}
+
+static inline int checmate_ctl(__u32 op, int cgfd, __u32 hook, __u32 seals)
+{
+	struct checmate_ctl ctl = {
+		.op = op, .cgroup_fd = cgfd, .hook = hook, .seals = seals,
+	};
+
+	return checmate_ctl_sized(&ctl, sizeof(ctl));
+}
+
+/* The hook's seals, or -1. */
+static inline int checmate_seals(int cgfd, __u32 hook)
+{
+	struct checmate_ctl ctl = {
+		.op = CHECMATE_CTL_GET, .cgroup_fd = cgfd, .hook = hook,
+	};
+
+	if (checmate_ctl_sized(&ctl, sizeof(ctl)))
+		return -1;
+	return ctl.seals;
+}
+
 /* Creates cgroup @path (under the cgroup2 root); returns an O_DIRECTORY fd. */
 static inline int cg_create(struct __test_metadata *const _metadata,
 			    const char *path)

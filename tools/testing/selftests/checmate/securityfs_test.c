@@ -83,22 +83,30 @@ TEST(abi_version_matches_header)
 
 TEST(hooks_match_header)
 {
-	static const char *const names[] = {
-		[CHECMATE_HOOK_SOCKET_CREATE] = "socket_create",
-		[CHECMATE_HOOK_SOCKET_BIND] = "socket_bind",
-		[CHECMATE_HOOK_SOCKET_CONNECT] = "socket_connect",
-		[CHECMATE_HOOK_SOCKET_LISTEN] = "socket_listen",
-		[CHECMATE_HOOK_SOCKET_SENDMSG] = "socket_sendmsg",
-		[CHECMATE_HOOK_INET_CONN_REQUEST] = "inet_conn_request",
+	static const struct {
+		const char *name;
+		size_t size;
+	} hooks[] = {
+		[CHECMATE_HOOK_SOCKET_CREATE] = { "socket_create",
+			sizeof(struct checmate_socket_create_ctx) },
+		[CHECMATE_HOOK_SOCKET_BIND] = { "socket_bind",
+			sizeof(struct checmate_socket_bind_ctx) },
+		[CHECMATE_HOOK_SOCKET_CONNECT] = { "socket_connect",
+			sizeof(struct checmate_socket_connect_ctx) },
+		[CHECMATE_HOOK_SOCKET_LISTEN] = { "socket_listen",
+			sizeof(struct checmate_socket_listen_ctx) },
+		[CHECMATE_HOOK_SOCKET_SENDMSG] = { "socket_sendmsg",
+			sizeof(struct checmate_socket_sendmsg_ctx) },
+		[CHECMATE_HOOK_INET_CONN_REQUEST] = { "inet_conn_request",
+			sizeof(struct checmate_inet_conn_request_ctx) },
 	};
 	char want[1024] = "", buf[1024];
 	int hook;
 
-	ASSERT_EQ(__CHECMATE_HOOK_MAX, ARRAY_SIZE(names));
-	for (hook = 1; hook < __CHECMATE_HOOK_MAX; hook++) {
-		strcat(want, names[hook]);
-		strcat(want, "\n");
-	}
+	ASSERT_EQ(__CHECMATE_HOOK_MAX, ARRAY_SIZE(hooks));
+	for (hook = 1; hook < __CHECMATE_HOOK_MAX; hook++)
+		snprintf(want + strlen(want), sizeof(want) - strlen(want),
+			 "%s %zu\n", hooks[hook].name, hooks[hook].size);
 	read_file(_metadata, SFS "hooks", buf, sizeof(buf), sizeof(buf));
 	EXPECT_STREQ(want, buf);
 	read_file(_metadata, SFS "hooks", buf, sizeof(buf), 3);
@@ -117,6 +125,10 @@ FIXTURE_VARIANT_ADD(sfs_file, abi_version) {
 
 FIXTURE_VARIANT_ADD(sfs_file, hooks) {
 	.path = SFS "hooks",
+};
+
+FIXTURE_VARIANT_ADD(sfs_file, counters) {
+	.path = SFS "counters",
 };
 
 FIXTURE_SETUP(sfs_file) {}

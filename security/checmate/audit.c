@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Checmate LSM - Audit records of denials
+ *
+ * One AUDIT_CHECMATE_DENY record per denial, rate-limited, e.g.:
+ *
+ *   hook=socket_connect errno=-76 prog_id=12 cgroup_id=3401 pid=212
+ *   comm="curl" family=2 protocol=6 addr=10.0.0.1 port=443
+ */
+
+#include <linux/audit.h>
+#include <linux/cgroup.h>
+#include <linux/in.h>
+#include <linux/ratelimit.h>
+#include <linux/sched.h>
+#include <uapi/linux/checmate.h>
+
+#include "audit.h"
+#include "hook.h"
+
+/* At most 20 records per 5 seconds: a denial storm must not flood. */
+static DEFINE_RATELIMIT_STATE(audit_rs, 5 * HZ, 20);
+
+static void log_addr(struct audit_buffer *ab, const char *name, u32 family,
+		     const __u32 addr[4])
+{
+	if (family == AF_INET)
+		audit_log_format(ab, " %s=%pI4", name, &addr[0]);
+	else if (family == AF_INET6)
+		audit_log_format(ab, " %s=%pI6c", name, addr);
+}
+
+/*
+ * The fields that decided: the hooks with one address share a layout, as
+ * the BUILD_BUG_ONs in bpf.c make sure.
+ */
+static void log_ctx(struct audit_buffer *ab, u32 hook, const void *ctx)
+{
+	const struct checmate_socket_create_ctx *create = ctx;
+	const struct checmate_socket_connect_ctx *sa = ctx;
+	const struct checmate_inet_conn_request_ctx *req = ctx;
+
+	switch (hook) {
+	case CHECMATE_HOOK_SOCKET_CREATE:
+		audit_log_format(ab, " family=%u type=%u protocol=%u",
+				 create->family, create->type,
+				 create->protocol);
+		break;
+	case CHECMATE_HOOK_SOCKET_BIND:
+	case CHECMATE_HOOK_SOCKET_CONNECT:
+	case CHECMATE_HOOK_SOCKET_LISTEN:
+	case CHECMATE_HOOK_SOCKET_SENDMSG:
+		audit_log_format(ab, " family=%u protocol=%u", sa->family,
+				 sa->protocol);
+		log_addr(ab, "addr", sa->family, sa->addr);
+		audit_log_format(ab, " port=%u", sa->port);
+		break;
+	case CHECMATE_HOOK_INET_CONN_REQUEST:
+		audit_log_format(ab, " family=%u protocol=%u", req->family,
+				 req->protocol);
+		log_addr(ab, "raddr", req->family, req->remote_addr);
+		audit_log_format(ab, " rport=%u", req->remote_port);
+		log_addr(ab, "laddr", req->family, req->local_addr);
+		audit_log_format(ab, " lport=%u", req->local_port);
+		break;
+	}
+}
+
+/**
+ * checmate_audit_deny - Audit a denial
+ * @hook: The hook (&enum checmate_hook).
+ * @err: The errno the operation fails with (negative).
+ * @prog_id: Id of the program that decided.
+ * @cgrp: The cgroup whose programs ran.
+ * @ctx: The hook's context.
+ * @no_task: The hook runs without a meaningful current task: no pid or
+ *	comm is logged.
+ */
+void checmate_audit_deny(u32 hook, int err, u32 prog_id,
+			 struct cgroup *cgrp, const void *ctx, bool no_task)
+{
+	struct audit_buffer *ab;
+
+	if (!__ratelimit(&audit_rs))
+		return;
+	ab = audit_log_start(no_task ? NULL : audit_context(), GFP_ATOMIC,
+			     AUDIT_CHECMATE_DENY);
+	if (!ab)
+		return;
+	audit_log_format(ab, "hook=%s errno=%d prog_id=%u cgroup_id=%llu",
+			 checmate_hook_name(hook), err, prog_id,
+			 cgroup_id(cgrp));
+	if (!no_task) {
+		audit_log_format(ab, " pid=%d comm=", task_tgid_nr(current));
+		audit_log_untrustedstring(ab, current->comm);
+	}
+	log_ctx(ab, hook, ctx);
+	audit_log_end(ab);
+}

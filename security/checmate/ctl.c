@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Checmate LSM - the BPF_CHECMATE_CTL command
+ *
+ * The only Checmate code that reads or writes user memory: it checks the
+ * caller, copies struct checmate_ctl in, checks every field, and hands a
+ * validated request to cgroup-bpf.
+ */
+
+#include <linux/bpf.h>
+#include <linux/bpf-cgroup.h>
+#include <linux/build_bug.h>
+#include <linux/cgroup.h>
+#include <linux/checmate.h>
+#include <linux/err.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "common.h"
+#include "ctl.h"
+#include "hook.h"
+#include "limits.h"
+
+static void __init __maybe_unused build_check_abi(void)
+{
+	BUILD_BUG_ON(sizeof(struct checmate_ctl) != CHECMATE_CTL_SIZE_VER0);
+	BUILD_BUG_ON(offsetofend(struct checmate_ctl, effective_prog_cnt) !=
+		     CHECMATE_CTL_SIZE_VER0);
+	BUILD_BUG_ON(CHECMATE_SEAL_MASK > U8_MAX);
+}
+
+/**
+ * checmate_ctl_check - Check a copied-in struct checmate_ctl
+ * @ctl: The request.
+ *
+ * Return: 0 if every field is valid for the operation, -%EINVAL otherwise.
+ */
+int checmate_ctl_check(const struct checmate_ctl *ctl)
+{
+	if (ctl->op < CHECMATE_CTL_GET || ctl->op >= __CHECMATE_CTL_MAX)
+		return -EINVAL;
+	if (!checmate_hook_name(ctl->hook))
+		return -EINVAL;
+	/* Output fields are zero on input. */
+	if (ctl->prog_cnt || ctl->effective_prog_cnt)
+		return -EINVAL;
+	if (ctl->op == CHECMATE_CTL_SEAL)
+		return ctl->seals && !(ctl->seals & ~CHECMATE_SEAL_MASK) ?
+		       0 : -EINVAL;
+	return ctl->seals ? -EINVAL : 0;
+}
+
+/**
+ * checmate_bpf_ctl - The BPF_CHECMATE_CTL command of bpf(2)
+ * @attr: The bpf(2) attribute, already copied in by the BPF core.
+ *
+ * Resets a hook of a cgroup, seals it, or reports its seals and program
+ * counts; see &struct checmate_ctl.
+ *
+ * Possible returned errors are:
+ *
+ * - %EPERM: the caller may not use Checmate (checked before anything
+ *   else), or the hook's seals forbid the reset;
+ * - %EINVAL: unknown flags in @attr, non-zero bytes after
+ *   checmate_ctl in @attr, @attr->checmate_ctl.size smaller than
+ *   %CHECMATE_CTL_SIZE_VER0, or an invalid field in the struct;
+ * - %E2BIG: the struct is larger than this kernel's and its extra bytes
+ *   are not all zero, or it is larger than a page;
+ * - %EFAULT: the struct cannot be read or written;
+ * - %EBADF: @cgroup_fd is not a cgroup v2 directory;
+ * - %ENOMEM: out of memory during a reset.
+ *
+ * Return: 0 on success, a negative errno otherwise.
+ */
+int checmate_bpf_ctl(const union bpf_attr *attr)
+{
+	const size_t end = offsetofend(union bpf_attr, checmate_ctl.flags);
+	void __user *uctl = u64_to_user_ptr(attr->checmate_ctl.ctl);
+	const u32 size = attr->checmate_ctl.size;
+	struct checmate_ctl ctl;
+	struct cgroup *cgrp;
+	int err;
+
+	err = checmate_bpf_check_caller();
+	if (err)
+		return err;
+	if (attr->checmate_ctl.flags ||
+	    memchr_inv((const u8 *)attr + end, 0, sizeof(*attr) - end))
+		return -EINVAL;
+	if (size < CHECMATE_CTL_SIZE_VER0)
+		return -EINVAL;
+	if (size > PAGE_SIZE)
+		return -E2BIG;
+	err = copy_struct_from_user(&ctl, sizeof(ctl), uctl, size);
+	if (err)
+		return err;
+	err = checmate_ctl_check(&ctl);
+	if (err)
+		return err;
+
+	cgrp = cgroup_get_from_fd(ctl.cgroup_fd);
+	if (IS_ERR(cgrp))
+		return PTR_ERR(cgrp);
+	switch (ctl.op) {
+	case CHECMATE_CTL_GET:
+		err = cgroup_bpf_checmate_get(cgrp, ctl.hook, &ctl.seals,
+					      &ctl.prog_cnt,
+					      &ctl.effective_prog_cnt);
+		if (!err &&
+		    copy_to_user(uctl, &ctl, min_t(size_t, size, sizeof(ctl))))
+			err = -EFAULT;
+		break;
+	case CHECMATE_CTL_RESET:
+		err = cgroup_bpf_checmate_reset(cgrp, ctl.hook);
+		break;
+	case CHECMATE_CTL_SEAL:
+		err = cgroup_bpf_checmate_seal(cgrp, ctl.hook, ctl.seals);
+		break;
+	default:
+		err = -EINVAL;
+	}
+	cgroup_put(cgrp);
+	return err;
+}
