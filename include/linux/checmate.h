@@ -10,13 +10,20 @@
 #include <linux/types.h>
 #include <uapi/linux/checmate.h>
 
+#include <linux/err.h>
+
 struct bpf_prog;
+struct bpf_token;
+struct cgroup;
 union bpf_attr;
 
 #ifdef CONFIG_SECURITY_CHECMATE
 
 int checmate_bpf_check_caller(void);
+int checmate_bpf_check_load_caller(const struct bpf_token *token);
 int checmate_bpf_check_load(u32 expected_attach_type, u32 hook);
+struct cgroup *checmate_bpf_get_cgroup(const struct bpf_prog *prog,
+				       u32 cgroup_fd, bool detach);
 int checmate_bpf_ctl(const union bpf_attr *attr);
 
 #else /* CONFIG_SECURITY_CHECMATE */
@@ -24,6 +31,18 @@ int checmate_bpf_ctl(const union bpf_attr *attr);
 static inline int checmate_bpf_check_caller(void)
 {
 	return -EINVAL;
+}
+
+static inline int checmate_bpf_check_load_caller(const struct bpf_token *token)
+{
+	return -EINVAL;
+}
+
+static inline struct cgroup *
+checmate_bpf_get_cgroup(const struct bpf_prog *prog, u32 cgroup_fd,
+			bool detach)
+{
+	return ERR_PTR(-EINVAL);
 }
 
 static inline int checmate_bpf_check_load(u32 expected_attach_type, u32 hook)

@@ -24,6 +24,7 @@
 #include "audit.h"
 #include "bpf.h"
 #include "common.h"
+#include "delegate.h"
 #include "hook.h"
 #include "limits.h"
 
@@ -265,20 +266,6 @@ int checmate_run_sock(u32 hook, const struct sock *sk, void *ctx)
 }
 
 /**
- * checmate_bpf_check_caller - Whether the caller may load or attach
- * Checmate programs
- *
- * The one place that decides who may use Checmate: for now, a task with
- * CAP_SYS_ADMIN in the initial user namespace.
- *
- * Return: 0 if allowed, -%EPERM otherwise.
- */
-int checmate_bpf_check_caller(void)
-{
-	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
-}
-
-/**
  * checmate_bpf_check_load - Check a program's hook and attach type at load
  * @expected_attach_type: union bpf_attr's prog_load.expected_attach_type.
  * @hook: union bpf_attr's prog_load.checmate_hook.
@@ -355,6 +342,9 @@ static bool checmate_is_valid_access(int off, int size,
 				     const struct bpf_prog *prog,
 				     struct bpf_insn_access_aux *info)
 {
+	/* Delegated programs only allow or deny: no rewrite. */
+	if (type == BPF_WRITE && checmate_prog_delegated(prog))
+		return false;
 	return checmate_ctx_access_ok(prog_hook(prog), off, size, type);
 }
 

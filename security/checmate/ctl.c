@@ -18,6 +18,7 @@
 
 #include "common.h"
 #include "ctl.h"
+#include "delegate.h"
 #include "hook.h"
 #include "limits.h"
 
@@ -28,6 +29,12 @@ static void __init __maybe_unused build_check_abi(void)
 		     CHECMATE_CTL_SIZE_VER0);
 	BUILD_BUG_ON(CHECMATE_SEAL_MASK > U8_MAX);
 }
+
+static const enum checmate_op ctl_ops[__CHECMATE_CTL_MAX] = {
+	[CHECMATE_CTL_GET] = CHECMATE_OP_GET,
+	[CHECMATE_CTL_RESET] = CHECMATE_OP_RESET,
+	[CHECMATE_CTL_SEAL] = CHECMATE_OP_SEAL,
+};
 
 /**
  * checmate_ctl_check - Check a copied-in struct checmate_ctl
@@ -60,7 +67,9 @@ int checmate_ctl_check(const struct checmate_ctl *ctl)
  * Possible returned errors are:
  *
  * - %EPERM: the caller may not use Checmate (checked before anything
- *   else), or the hook's seals forbid the reset;
+ *   else), may not act on this cgroup (a delegated caller may only get
+ *   and seal hooks of cgroups whose cgroup.procs it may write, inside its
+ *   cgroup namespace), or the hook's seals forbid the reset;
  * - %EINVAL: unknown flags in @attr, non-zero bytes after
  *   checmate_ctl in @attr, @attr->checmate_ctl.size smaller than
  *   %CHECMATE_CTL_SIZE_VER0, or an invalid field in the struct;
@@ -98,7 +107,7 @@ int checmate_bpf_ctl(const union bpf_attr *attr)
 	if (err)
 		return err;
 
-	cgrp = cgroup_get_from_fd(ctl.cgroup_fd);
+	cgrp = checmate_get_cgroup(ctl_ops[ctl.op], NULL, ctl.cgroup_fd);
 	if (IS_ERR(cgrp))
 		return PTR_ERR(cgrp);
 	switch (ctl.op) {

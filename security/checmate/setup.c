@@ -9,6 +9,7 @@
 #include <uapi/linux/lsm.h>
 
 #include "common.h"
+#include "delegate.h"
 #include "net.h"
 #include "setup.h"
 
@@ -22,6 +23,7 @@ const struct lsm_id checmate_lsmid = {
 static int __init checmate_init(void)
 {
 	checmate_add_net_hooks();
+	checmate_add_exec_hooks();
 	checmate_initialized = true;
 	pr_info("Up and running, ABI version %d.\n", CHECMATE_ABI_VERSION);
 	return 0;
