@@ -12,6 +12,55 @@
 
 #include <linux/err.h>
 
+/**
+ * enum checmate_seal_op - What a hook's seals may refuse
+ * @CHECMATE_SEAL_OP_ATTACH: Attaching a program.
+ * @CHECMATE_SEAL_OP_DETACH: Removing one program: detach, link detach,
+ *	link update, BPF_F_REPLACE, or detaching on link release.
+ * @CHECMATE_SEAL_OP_RESET: Removing all of them.
+ */
+enum checmate_seal_op {
+	CHECMATE_SEAL_OP_ATTACH,
+	CHECMATE_SEAL_OP_DETACH,
+	CHECMATE_SEAL_OP_RESET,
+};
+
+/**
+ * checmate_seal_permits - Whether a hook's seals let an operation through
+ * @seals: The hook's CHECMATE_SEAL_* flags.
+ * @op: The operation.
+ *
+ * Return: True if @seals allow @op.
+ */
+static inline bool checmate_seal_permits(u32 seals, enum checmate_seal_op op)
+{
+	const u32 no_detach = CHECMATE_SEAL_APPEND_ONLY | CHECMATE_SEAL_LOCKED;
+
+	switch (op) {
+	case CHECMATE_SEAL_OP_ATTACH:
+		return !(seals & CHECMATE_SEAL_LOCKED);
+	case CHECMATE_SEAL_OP_DETACH:
+		return !(seals & no_detach);
+	case CHECMATE_SEAL_OP_RESET:
+		return !(seals & (no_detach | CHECMATE_SEAL_DENY_RESET));
+	}
+	return false;
+}
+
+/**
+ * checmate_seal_add - A hook's seals after sealing it further
+ * @seals: The hook's CHECMATE_SEAL_* flags.
+ * @add: The flags to add.
+ *
+ * Seals only accumulate: nothing can clear one.
+ *
+ * Return: The new seals.
+ */
+static inline u32 checmate_seal_add(u32 seals, u32 add)
+{
+	return seals | add;
+}
+
 struct bpf_prog;
 struct bpf_token;
 struct cgroup;

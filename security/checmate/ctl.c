@@ -37,6 +37,22 @@ static const enum checmate_op ctl_ops[__CHECMATE_CTL_MAX] = {
 };
 
 /**
+ * checmate_ctl_check_size - Check the size user space gives for the struct
+ * @size: union bpf_attr's checmate_ctl.size.
+ *
+ * Return: 0 if copy_struct_from_user() may be tried with @size, -%EINVAL
+ * if it is smaller than the first version, -%E2BIG if larger than a page.
+ */
+int checmate_ctl_check_size(u32 size)
+{
+	if (size < CHECMATE_CTL_SIZE_VER0)
+		return -EINVAL;
+	if (size > PAGE_SIZE)
+		return -E2BIG;
+	return 0;
+}
+
+/**
  * checmate_ctl_check - Check a copied-in struct checmate_ctl
  * @ctl: The request.
  *
@@ -96,10 +112,9 @@ int checmate_bpf_ctl(const union bpf_attr *attr)
 	if (attr->checmate_ctl.flags ||
 	    memchr_inv((const u8 *)attr + end, 0, sizeof(*attr) - end))
 		return -EINVAL;
-	if (size < CHECMATE_CTL_SIZE_VER0)
-		return -EINVAL;
-	if (size > PAGE_SIZE)
-		return -E2BIG;
+	err = checmate_ctl_check_size(size);
+	if (err)
+		return err;
 	err = copy_struct_from_user(&ctl, sizeof(ctl), uctl, size);
 	if (err)
 		return err;

@@ -6,8 +6,10 @@
 #ifndef _SECURITY_CHECMATE_CTL_H
 #define _SECURITY_CHECMATE_CTL_H
 
+#include <linux/types.h>
 #include <uapi/linux/checmate.h>
 
+int checmate_ctl_check_size(u32 size);
 int checmate_ctl_check(const struct checmate_ctl *ctl);
 
 #endif /* _SECURITY_CHECMATE_CTL_H */

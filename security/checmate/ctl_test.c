@@ -4,6 +4,8 @@
  */
 
 #include <kunit/test.h>
+#include <linux/checmate.h>
+#include <linux/mm.h>
 
 #include "ctl.h"
 #include "limits.h"
@@ -73,9 +75,73 @@ static void test_seal_mask(struct kunit *const test)
 			CHECMATE_SEAL_LOCKED);
 }
 
+static void test_ctl_size(struct kunit *const test)
+{
+	KUNIT_EXPECT_EQ(test, checmate_ctl_check_size(0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, checmate_ctl_check_size(CHECMATE_CTL_SIZE_VER0 - 1),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, checmate_ctl_check_size(CHECMATE_CTL_SIZE_VER0), 0);
+	/* Larger, newer structs go on to copy_struct_from_user(). */
+	KUNIT_EXPECT_EQ(test, checmate_ctl_check_size(CHECMATE_CTL_SIZE_VER0 + 8),
+			0);
+	KUNIT_EXPECT_EQ(test, checmate_ctl_check_size(PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, checmate_ctl_check_size(PAGE_SIZE + 1), -E2BIG);
+	KUNIT_EXPECT_EQ(test, checmate_ctl_check_size(U32_MAX), -E2BIG);
+}
+
+/* Every seal state against every operation. */
+static void test_seal_permits(struct kunit *const test)
+{
+	const u32 R = CHECMATE_SEAL_DENY_RESET, A = CHECMATE_SEAL_APPEND_ONLY;
+	const u32 L = CHECMATE_SEAL_LOCKED;
+	bool attach, detach, reset;
+	u32 s;
+
+	for (s = 0; s <= CHECMATE_SEAL_MASK; s++) {
+		attach = checmate_seal_permits(s, CHECMATE_SEAL_OP_ATTACH);
+		detach = checmate_seal_permits(s, CHECMATE_SEAL_OP_DETACH);
+		reset = checmate_seal_permits(s, CHECMATE_SEAL_OP_RESET);
+		KUNIT_EXPECT_EQ_MSG(test, attach, !(s & L), "seals %#x", s);
+		KUNIT_EXPECT_EQ_MSG(test, detach, !(s & (A | L)), "seals %#x", s);
+		KUNIT_EXPECT_EQ_MSG(test, reset, !(s & (R | A | L)),
+				    "seals %#x", s);
+	}
+	/* No seal, nothing refused; all seals, everything refused. */
+	KUNIT_EXPECT_TRUE(test, checmate_seal_permits(0, CHECMATE_SEAL_OP_RESET));
+	KUNIT_EXPECT_FALSE(test, checmate_seal_permits(CHECMATE_SEAL_MASK,
+						       CHECMATE_SEAL_OP_ATTACH));
+}
+
+/* Every transition only tightens: nothing a seal refused becomes allowed. */
+static void test_seal_transitions(struct kunit *const test)
+{
+	const enum checmate_seal_op ops[] = {
+		CHECMATE_SEAL_OP_ATTACH, CHECMATE_SEAL_OP_DETACH,
+		CHECMATE_SEAL_OP_RESET,
+	};
+	u32 from, add, to;
+	size_t i;
+
+	for (from = 0; from <= CHECMATE_SEAL_MASK; from++) {
+		for (add = 0; add <= CHECMATE_SEAL_MASK; add++) {
+			to = checmate_seal_add(from, add);
+			KUNIT_EXPECT_EQ(test, to & from, from);
+			KUNIT_EXPECT_EQ(test, to & add, add);
+			KUNIT_EXPECT_EQ(test, to & ~CHECMATE_SEAL_MASK, 0);
+			for (i = 0; i < ARRAY_SIZE(ops); i++)
+				KUNIT_EXPECT_TRUE(test,
+						  !checmate_seal_permits(to, ops[i]) ||
+						  checmate_seal_permits(from, ops[i]));
+		}
+	}
+}
+
 static struct kunit_case ctl_test_cases[] = {
 	KUNIT_CASE_PARAM(test_ctl_check, ctl_gen_params),
 	KUNIT_CASE(test_seal_mask),
+	KUNIT_CASE(test_ctl_size),
+	KUNIT_CASE(test_seal_permits),
+	KUNIT_CASE(test_seal_transitions),
 	{}
 };
 
