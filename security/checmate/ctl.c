@@ -24,9 +24,11 @@
 
 static void __init __maybe_unused build_check_abi(void)
 {
-	BUILD_BUG_ON(sizeof(struct checmate_ctl) != CHECMATE_CTL_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct checmate_ctl) != CHECMATE_CTL_SIZE_VER1);
 	BUILD_BUG_ON(offsetofend(struct checmate_ctl, effective_prog_cnt) !=
 		     CHECMATE_CTL_SIZE_VER0);
+	BUILD_BUG_ON(offsetofend(struct checmate_ctl, prog_flags) !=
+		     CHECMATE_CTL_SIZE_VER1);
 	BUILD_BUG_ON(CHECMATE_SEAL_MASK > U8_MAX);
 }
 
@@ -35,6 +37,10 @@ static const enum checmate_op ctl_ops[__CHECMATE_CTL_MAX] = {
 	[CHECMATE_CTL_RESET] = CHECMATE_OP_RESET,
 	[CHECMATE_CTL_SEAL] = CHECMATE_OP_SEAL,
 };
+
+/* Every CHECMATE_PROG_* flag, derived from the last one. */
+#define CHECMATE_PROG_LAST	CHECMATE_PROG_DELEGATED
+#define CHECMATE_PROG_MASK	((CHECMATE_PROG_LAST << 1) - 1)
 
 /**
  * checmate_ctl_check_size - Check the size user space gives for the struct
@@ -55,22 +61,43 @@ int checmate_ctl_check_size(u32 size)
 /**
  * checmate_ctl_check - Check a copied-in struct checmate_ctl
  * @ctl: The request.
+ * @size: The size user space gave for it.
  *
  * Return: 0 if every field is valid for the operation, -%EINVAL otherwise.
  */
-int checmate_ctl_check(const struct checmate_ctl *ctl)
+int checmate_ctl_check(const struct checmate_ctl *ctl, u32 size)
 {
 	if (ctl->op < CHECMATE_CTL_GET || ctl->op >= __CHECMATE_CTL_MAX)
 		return -EINVAL;
-	if (!checmate_hook_name(ctl->hook))
-		return -EINVAL;
 	/* Output fields are zero on input. */
-	if (ctl->prog_cnt || ctl->effective_prog_cnt)
+	if (ctl->prog_cnt || ctl->effective_prog_cnt || ctl->prog_flags)
+		return -EINVAL;
+	if (ctl->op == CHECMATE_CTL_PROG_INFO)
+		return size >= CHECMATE_CTL_SIZE_VER1 && !ctl->cgroup_fd &&
+		       !ctl->hook && !ctl->seals ? 0 : -EINVAL;
+	if (ctl->prog_fd || !checmate_hook_name(ctl->hook))
 		return -EINVAL;
 	if (ctl->op == CHECMATE_CTL_SEAL)
 		return ctl->seals && !(ctl->seals & ~CHECMATE_SEAL_MASK) ?
 		       0 : -EINVAL;
 	return ctl->seals ? -EINVAL : 0;
+}
+
+static int ctl_prog_info(struct checmate_ctl *ctl, void __user *uctl)
+{
+	struct bpf_prog *prog;
+
+	prog = bpf_prog_get_type(ctl->prog_fd, BPF_PROG_TYPE_CHECMATE);
+	if (IS_ERR(prog))
+		return PTR_ERR(prog);
+	if (checmate_prog_delegated(prog))
+		ctl->prog_flags |= CHECMATE_PROG_DELEGATED;
+	bpf_prog_put(prog);
+	if (WARN_ON_ONCE(ctl->prog_flags & ~CHECMATE_PROG_MASK))
+		return -EINVAL;
+	if (copy_to_user(uctl, ctl, sizeof(*ctl)))
+		return -EFAULT;
+	return 0;
 }
 
 /**
@@ -88,11 +115,14 @@ int checmate_ctl_check(const struct checmate_ctl *ctl)
  *   cgroup namespace), or the hook's seals forbid the reset;
  * - %EINVAL: unknown flags in @attr, non-zero bytes after
  *   checmate_ctl in @attr, @attr->checmate_ctl.size smaller than
- *   %CHECMATE_CTL_SIZE_VER0, or an invalid field in the struct;
+ *   %CHECMATE_CTL_SIZE_VER0 (or %CHECMATE_CTL_SIZE_VER1 for
+ *   %CHECMATE_CTL_PROG_INFO), an invalid field in the struct, or a
+ *   program fd that is not a Checmate program;
  * - %E2BIG: the struct is larger than this kernel's and its extra bytes
  *   are not all zero, or it is larger than a page;
  * - %EFAULT: the struct cannot be read or written;
- * - %EBADF: @cgroup_fd is not a cgroup v2 directory;
+ * - %EBADF: @cgroup_fd is not a cgroup v2 directory, or @prog_fd is not
+ *   a BPF program;
  * - %ENOMEM: out of memory during a reset.
  *
  * Return: 0 on success, a negative errno otherwise.
@@ -118,9 +148,11 @@ int checmate_bpf_ctl(const union bpf_attr *attr)
 	err = copy_struct_from_user(&ctl, sizeof(ctl), uctl, size);
 	if (err)
 		return err;
-	err = checmate_ctl_check(&ctl);
+	err = checmate_ctl_check(&ctl, size);
 	if (err)
 		return err;
+	if (ctl.op == CHECMATE_CTL_PROG_INFO)
+		return ctl_prog_info(&ctl, uctl);
 
 	cgrp = checmate_get_cgroup(ctl_ops[ctl.op], NULL, ctl.cgroup_fd);
 	if (IS_ERR(cgrp))

@@ -10,6 +10,6 @@
 #include <uapi/linux/checmate.h>
 
 int checmate_ctl_check_size(u32 size);
-int checmate_ctl_check(const struct checmate_ctl *ctl);
+int checmate_ctl_check(const struct checmate_ctl *ctl, u32 size);
 
 #endif /* _SECURITY_CHECMATE_CTL_H */

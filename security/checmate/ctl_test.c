@@ -51,6 +51,15 @@ static const struct ctl_case ctl_cases[] = {
 	BAD("prog_cnt set", .op = CHECMATE_CTL_GET, BIND, .prog_cnt = 1),
 	BAD("effective_prog_cnt set", .op = CHECMATE_CTL_RESET, BIND,
 	    .effective_prog_cnt = 1),
+	BAD("prog_flags set", .op = CHECMATE_CTL_GET, BIND, .prog_flags = 1),
+	BAD("prog_fd for get", .op = CHECMATE_CTL_GET, BIND, .prog_fd = 3),
+	OK("prog info", .op = CHECMATE_CTL_PROG_INFO, .prog_fd = 3),
+	BAD("prog info with hook", .op = CHECMATE_CTL_PROG_INFO, BIND,
+	    .prog_fd = 3),
+	BAD("prog info with cgroup", .op = CHECMATE_CTL_PROG_INFO,
+	    .cgroup_fd = 4, .prog_fd = 3),
+	BAD("prog info with seals", .op = CHECMATE_CTL_PROG_INFO,
+	    .seals = CHECMATE_SEAL_LOCKED, .prog_fd = 3),
 };
 
 static void ctl_case_desc(const struct ctl_case *c, char *desc)
@@ -64,7 +73,27 @@ static void test_ctl_check(struct kunit *const test)
 {
 	const struct ctl_case *c = test->param_value;
 
-	KUNIT_EXPECT_EQ(test, checmate_ctl_check(&c->ctl), c->err);
+	KUNIT_EXPECT_EQ(test, checmate_ctl_check(&c->ctl, sizeof(c->ctl)),
+			c->err);
+}
+
+/* An older, smaller struct cannot ask for what it cannot receive. */
+static void test_ctl_prog_info_needs_ver1(struct kunit *const test)
+{
+	const struct checmate_ctl info = {
+		.op = CHECMATE_CTL_PROG_INFO, .prog_fd = 3,
+	};
+	const struct checmate_ctl get = {
+		.op = CHECMATE_CTL_GET, .hook = CHECMATE_HOOK_SOCKET_BIND,
+	};
+
+	KUNIT_EXPECT_EQ(test, checmate_ctl_check(&info, CHECMATE_CTL_SIZE_VER0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, checmate_ctl_check(&info, CHECMATE_CTL_SIZE_VER1),
+			0);
+	/* The older operations still work with the older size. */
+	KUNIT_EXPECT_EQ(test, checmate_ctl_check(&get, CHECMATE_CTL_SIZE_VER0),
+			0);
 }
 
 /* The mask covers exactly the published flags. */
@@ -140,6 +169,7 @@ static struct kunit_case ctl_test_cases[] = {
 	KUNIT_CASE_PARAM(test_ctl_check, ctl_gen_params),
 	KUNIT_CASE(test_seal_mask),
 	KUNIT_CASE(test_ctl_size),
+	KUNIT_CASE(test_ctl_prog_info_needs_ver1),
 	KUNIT_CASE(test_seal_permits),
 	KUNIT_CASE(test_seal_transitions),
 	{}

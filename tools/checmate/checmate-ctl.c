@@ -100,8 +100,9 @@ static const char *const cmd_help[][2] = {
 "Usage: checmate-ctl [--json] list [CGROUP]\n"
 "\n"
 "Show every cgroup under CGROUP (default: all) that has Checmate programs\n"
-"or seals: per hook, its own programs (id, name), the number of programs\n"
-"in effect (its own and its ancestors'), and its seals.\n" },
+"or seals: per hook, its own programs (id, name, and whether a privileged\n"
+"or a delegated caller loaded it), the number of programs in effect (its\n"
+"own and its ancestors'), and its seals.\n" },
 	{ "stats",
 "Usage: checmate-ctl [--json] stats\n"
 "\n"
@@ -268,6 +269,21 @@ static int prog_hook(int fd, char *name, size_t size)
 		snprintf(name, size, "%s", info.name);
 	return info.type == BPF_PROG_TYPE_CHECMATE ? (int)info.attach_btf_id :
 						      -1;
+}
+
+/* Who loaded program @fd: "delegated" or "privileged" (or "?"). */
+static const char *prog_origin(int fd)
+{
+	struct checmate_ctl c = { .op = CHECMATE_CTL_PROG_INFO, .prog_fd = fd };
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.checmate_ctl.ctl = (__u64)(unsigned long)&c;
+	attr.checmate_ctl.size = sizeof(c);
+	if (sys_bpf(BPF_CHECMATE_CTL, &attr))
+		return "?";
+	return c.prog_flags & CHECMATE_PROG_DELEGATED ? "delegated" :
+							 "privileged";
 }
 
 static __u32 prog_id(int fd)
@@ -580,9 +596,11 @@ static int list_one(const char *path, const struct stat *st, int type,
 					printf("%s{\"id\":%u,\"name\":", n++ ? "," : "",
 					       ids[i]);
 					json_str(name);
-					printf("}");
+					printf(",\"attached_by\":\"%s\"}",
+					       prog_origin(fd));
 				} else {
-					printf("    %-8u %s\n", ids[i], name);
+					printf("    %-8u %-16s %s\n", ids[i], name,
+					       prog_origin(fd));
 				}
 			}
 			close(fd);

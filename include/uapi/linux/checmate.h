@@ -215,12 +215,17 @@ struct checmate_ctx {
  *	cgroup (not its ancestors' nor its descendants'). Links attached
  *	there stay valid but no longer attached.
  * @CHECMATE_CTL_SEAL: Add &struct checmate_ctl.seals to the hook's seals.
+ * @CHECMATE_CTL_PROG_INFO: Report in &struct checmate_ctl.prog_flags what
+ *	Checmate knows of the program &struct checmate_ctl.prog_fd refers to
+ *	(&struct checmate_ctl.cgroup_fd and &struct checmate_ctl.hook are
+ *	zero). Needs a struct of at least %CHECMATE_CTL_SIZE_VER1 bytes.
  * @__CHECMATE_CTL_MAX: One past the last operation.
  */
 enum checmate_ctl_op {
 	CHECMATE_CTL_GET = 1,
 	CHECMATE_CTL_RESET,
 	CHECMATE_CTL_SEAL,
+	CHECMATE_CTL_PROG_INFO,
 	__CHECMATE_CTL_MAX,
 };
 
@@ -245,6 +250,16 @@ enum checmate_ctl_op {
 #define CHECMATE_SEAL_LOCKED		(1U << 2)
 
 /**
+ * define CHECMATE_PROG_DELEGATED - The program was loaded by delegation
+ *
+ * Set in &struct checmate_ctl.prog_flags by CHECMATE_CTL_PROG_INFO for a
+ * program loaded with a BPF token from a non-initial user namespace: it
+ * may only allow or deny, and tasks it governs exec with no_new_privs
+ * semantics.
+ */
+#define CHECMATE_PROG_DELEGATED		(1U << 0)
+
+/**
  * struct checmate_ctl - Argument of BPF_CHECMATE_CTL
  * @op: The operation, a value of &enum checmate_ctl_op.
  * @cgroup_fd: A cgroup v2 directory fd.
@@ -257,6 +272,10 @@ enum checmate_ctl_op {
  * @effective_prog_cnt: Zero on input; set by CHECMATE_CTL_GET to the number
  *	of programs that run for the hook in this cgroup (its own and its
  *	ancestors').
+ * @prog_fd: For CHECMATE_CTL_PROG_INFO, a Checmate program fd; zero
+ *	otherwise.
+ * @prog_flags: Zero on input; set by CHECMATE_CTL_PROG_INFO to the
+ *	program's CHECMATE_PROG_* flags.
  */
 struct checmate_ctl {
 	__u32 op;
@@ -265,9 +284,13 @@ struct checmate_ctl {
 	__u32 seals;
 	__u32 prog_cnt;
 	__u32 effective_prog_cnt;
+	__u32 prog_fd;
+	__u32 prog_flags;
 };
 
 /* Size of the first published struct checmate_ctl. */
 #define CHECMATE_CTL_SIZE_VER0 24
+/* With prog_fd and prog_flags, for CHECMATE_CTL_PROG_INFO. */
+#define CHECMATE_CTL_SIZE_VER1 32
 
 #endif /* _UAPI_LINUX_CHECMATE_H */

@@ -44,9 +44,6 @@ FIXTURE(ctl) {
 
 FIXTURE_SETUP(ctl)
 {
-	struct sockaddr_in in = { .sin_family = AF_INET };
-	int one = 1;
-
 	if (system("command -v checmate-ctl >/dev/null 2>&1"))
 		SKIP(return, "checmate-ctl not in PATH");
 	snprintf(self->cg, sizeof(self->cg), "checmate_ctl_%d", getpid());
@@ -54,13 +51,8 @@ FIXTURE_SETUP(ctl)
 	snprintf(self->pin, sizeof(self->pin), "/sys/fs/bpf/ctl_%d", getpid());
 	self->cgfd = cg_create(_metadata, self->cg);
 	cg_enter(_metadata, self->cg);
-	self->srv = socket(AF_INET, SOCK_STREAM, 0);
+	self->srv = listen_lo(DENIED_PORT);
 	ASSERT_LE(0, self->srv);
-	setsockopt(self->srv, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	in.sin_port = htons(DENIED_PORT);
-	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ASSERT_EQ(0, bind(self->srv, (struct sockaddr *)&in, sizeof(in)));
-	ASSERT_EQ(0, listen(self->srv, 64));
 }
 
 FIXTURE_TEARDOWN(ctl)
@@ -75,19 +67,6 @@ FIXTURE_TEARDOWN(ctl)
 	close(self->srv);
 	close(self->cgfd);
 	cg_remove(self->cg);
-}
-
-static int connect_errno(void)
-{
-	struct sockaddr_in in = { .sin_family = AF_INET };
-	int fd = socket(AF_INET, SOCK_STREAM, 0), err = 0;
-
-	in.sin_port = htons(DENIED_PORT);
-	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&in, sizeof(in)))
-		err = errno;
-	close(fd);
-	return err;
 }
 
 /* The id checmate-ctl printed: "attached NAME (id N) ...". */
@@ -119,7 +98,7 @@ TEST_F(ctl, attach_list_detach)
 {
 	int id;
 
-	EXPECT_EQ(0, connect_errno());
+	EXPECT_EQ(0, connect_errno(DENIED_PORT));
 	ASSERT_EQ(0, run(self->out, sizeof(self->out),
 			 "checmate-ctl attach " OBJ " %s", self->cg))
 		TH_LOG("%s", self->out);
@@ -127,22 +106,24 @@ TEST_F(ctl, attach_list_detach)
 	EXPECT_NE(NULL, strstr(self->out, "to socket_connect of"));
 	id = attached_id(self->out);
 	ASSERT_LT(0, id);
-	EXPECT_EQ(PROG_ERRNO, connect_errno());
+	EXPECT_EQ(PROG_ERRNO, connect_errno(DENIED_PORT));
 
 	ASSERT_EQ(0, run(self->out, sizeof(self->out), "checmate-ctl list %s",
 			 self->path));
 	EXPECT_NE(NULL, strstr(self->out, self->path));
 	EXPECT_NE(NULL, strstr(self->out, "socket_connect"));
 	EXPECT_NE(NULL, strstr(self->out, "deny_9999"));
+	EXPECT_NE(NULL, strstr(self->out, "privileged"));
 	ASSERT_EQ(0, run(self->out, sizeof(self->out),
 			 "checmate-ctl --json list %s", self->path));
 	EXPECT_NE(NULL, strstr(self->out, "\"hook\":\"socket_connect\""));
 	EXPECT_NE(NULL, strstr(self->out, "\"name\":\"deny_9999\""));
+	EXPECT_NE(NULL, strstr(self->out, "\"attached_by\":\"privileged\""));
 
 	ASSERT_EQ(0, run(self->out, sizeof(self->out),
 			 "checmate-ctl detach %s --id %d", self->cg, id))
 		TH_LOG("%s", self->out);
-	EXPECT_EQ(0, connect_errno());
+	EXPECT_EQ(0, connect_errno(DENIED_PORT));
 	/* Detaching it again: not attached any more. */
 	EXPECT_EQ(1, run(self->out, sizeof(self->out),
 			 "checmate-ctl detach %s --id %d", self->cg, id));
@@ -156,14 +137,14 @@ TEST_F(ctl, pinned_link)
 			 "checmate-ctl attach " OBJ " %s --pin %s", self->cg,
 			 self->pin)) TH_LOG("%s", self->out);
 	EXPECT_NE(NULL, strstr(self->out, "link pinned at"));
-	EXPECT_EQ(PROG_ERRNO, connect_errno());
+	EXPECT_EQ(PROG_ERRNO, connect_errno(DENIED_PORT));
 	snprintf(pin, sizeof(pin), "%s/deny_9999", self->pin);
 	ASSERT_EQ(0, access(pin, F_OK));
 	ASSERT_EQ(0, run(self->out, sizeof(self->out),
 			 "checmate-ctl detach %s --pin %s", self->cg, pin))
 		TH_LOG("%s", self->out);
 	EXPECT_EQ(-1, access(pin, F_OK));
-	EXPECT_EQ(0, connect_errno());
+	EXPECT_EQ(0, connect_errno(DENIED_PORT));
 }
 
 TEST_F(ctl, sealed_hook_refuses_with_reason)
@@ -184,7 +165,7 @@ TEST_F(ctl, sealed_hook_refuses_with_reason)
 	EXPECT_EQ(1, run(self->out, sizeof(self->out),
 			 "checmate-ctl reset %s socket_connect", self->cg));
 	EXPECT_NE(NULL, strstr(self->out, "sealed append-only"));
-	EXPECT_EQ(PROG_ERRNO, connect_errno());
+	EXPECT_EQ(PROG_ERRNO, connect_errno(DENIED_PORT));
 	ASSERT_EQ(0, run(self->out, sizeof(self->out), "checmate-ctl list %s",
 			 self->path));
 	EXPECT_NE(NULL, strstr(self->out, "seals append-only"));
@@ -230,7 +211,7 @@ TEST_F(ctl, stats_and_hooks)
 			 "checmate-ctl --json stats"));
 	before = atoi(strstr(strstr(self->out, "\"hook\":\"socket_connect\""),
 			     "\"deny\":") + 7);
-	EXPECT_EQ(PROG_ERRNO, connect_errno());
+	EXPECT_EQ(PROG_ERRNO, connect_errno(DENIED_PORT));
 	ASSERT_EQ(0, run(self->out, sizeof(self->out),
 			 "checmate-ctl --json stats"));
 	after = atoi(strstr(strstr(self->out, "\"hook\":\"socket_connect\""),

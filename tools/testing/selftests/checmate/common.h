@@ -10,6 +10,7 @@
 #define _SELFTESTS_CHECMATE_COMMON_H
 
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -19,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -43,9 +46,13 @@ static inline int sys_bpf(int cmd, union bpf_attr *attr)
 	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
 }
 
-/* Loads a Checmate program; returns its fd, or -1 with errno set. */
-static inline int load_insns(__u32 hook, __u32 attach_type,
-			     const struct bpf_insn *insns, size_t cnt)
+/*
+ * Loads a Checmate program, with BPF token @token unless it is negative;
+ * returns its fd, or -1 with errno set.
+ */
+static inline int load_insns_token(__u32 hook, __u32 attach_type,
+				   const struct bpf_insn *insns, size_t cnt,
+				   int token)
 {
 	static char log[65536];
 	union bpf_attr attr;
@@ -60,7 +67,17 @@ static inline int load_insns(__u32 hook, __u32 attach_type,
 	attr.log_buf = (__u64)(unsigned long)log;
 	attr.log_size = sizeof(log);
 	attr.log_level = 1;
+	if (token >= 0) {
+		attr.prog_flags = BPF_F_TOKEN_FD;
+		attr.prog_token_fd = token;
+	}
 	return sys_bpf(BPF_PROG_LOAD, &attr);
+}
+
+static inline int load_insns(__u32 hook, __u32 attach_type,
+			     const struct bpf_insn *insns, size_t cnt)
+{
+	return load_insns_token(hook, attach_type, insns, cnt, -1);
 }
 
 #define load_prog(hook, ...) ({						\
@@ -164,6 +181,18 @@ static inline int checmate_ctl(__u32 op, int cgfd, __u32 hook, __u32 seals)
 	return checmate_ctl_sized(&ctl, sizeof(ctl));
 }
 
+/* The program's CHECMATE_PROG_* flags, or -1 with errno set. */
+static inline int checmate_prog_flags(int prog_fd)
+{
+	struct checmate_ctl ctl = {
+		.op = CHECMATE_CTL_PROG_INFO, .prog_fd = prog_fd,
+	};
+
+	if (checmate_ctl_sized(&ctl, sizeof(ctl)))
+		return -1;
+	return ctl.prog_flags;
+}
+
 /* The hook's seals, or -1. */
 static inline int checmate_seals(int cgfd, __u32 hook)
 {
@@ -174,6 +203,44 @@ static inline int checmate_seals(int cgfd, __u32 hook)
 	if (checmate_ctl_sized(&ctl, sizeof(ctl)))
 		return -1;
 	return ctl.seals;
+}
+
+static inline struct sockaddr_in lo4(int port)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET };
+
+	in.sin_port = htons(port);
+	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return in;
+}
+
+/* A TCP socket listening on 127.0.0.1:@port, or -1. */
+static inline int listen_lo(int port)
+{
+	struct sockaddr_in in = lo4(port);
+	int fd, one = 1;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&in, sizeof(in)) || listen(fd, 64)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* connect() a new TCP socket to 127.0.0.1:@port: 0, or the errno. */
+static inline int connect_errno(int port)
+{
+	struct sockaddr_in in = lo4(port);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (connect(fd, (struct sockaddr *)&in, sizeof(in)))
+		err = errno;
+	close(fd);
+	return err;
 }
 
 /* Creates cgroup @path (under the cgroup2 root); returns an O_DIRECTORY fd. */

@@ -184,23 +184,10 @@ static int delegate(struct __test_metadata *const _metadata, int sock)
 	return 0;
 }
 
-static int load_token(int token, const struct bpf_insn *insns, size_t cnt,
-		      __u32 hook)
+static int load_token(__u32 hook, const struct bpf_insn *insns, size_t cnt,
+		      int token)
 {
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_CHECMATE;
-	attr.expected_attach_type = BPF_CHECMATE;
-	attr.checmate_hook = hook;
-	attr.insns = (__u64)(unsigned long)insns;
-	attr.insn_cnt = cnt;
-	attr.license = (__u64)(unsigned long)"GPL";
-	if (token >= 0) {
-		attr.prog_flags = BPF_F_TOKEN_FD;
-		attr.prog_token_fd = token;
-	}
-	return sys_bpf(BPF_PROG_LOAD, &attr);
+	return load_insns_token(hook, BPF_CHECMATE, insns, cnt, token);
 }
 
 FIXTURE(deleg) {
@@ -210,9 +197,7 @@ FIXTURE(deleg) {
 
 FIXTURE_SETUP(deleg)
 {
-	struct sockaddr_in in = { .sin_family = AF_INET };
 	char path[192];
-	int one = 1;
 
 	snprintf(self->own, sizeof(self->own), "checmate_deleg_%d", getpid());
 	snprintf(self->other, sizeof(self->other), "checmate_host_%d",
@@ -226,13 +211,8 @@ FIXTURE_SETUP(deleg)
 	snprintf(path, sizeof(path), "%s/cgroup.procs", self->own_path);
 	ASSERT_EQ(0, chown(path, USER, USER));
 	self->port = 30000 + getpid() % 20000;
-	self->srv = socket(AF_INET, SOCK_STREAM, 0);
+	self->srv = listen_lo(self->port);
 	ASSERT_LE(0, self->srv);
-	setsockopt(self->srv, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	in.sin_port = htons(self->port);
-	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ASSERT_EQ(0, bind(self->srv, (struct sockaddr *)&in, sizeof(in)));
-	ASSERT_EQ(0, listen(self->srv, 64));
 	/* The host's own policy on the delegated cgroup. */
 	self->host_prog = load_ret(HOOK, 0);
 	ASSERT_LE(0, self->host_prog);
@@ -263,19 +243,6 @@ FIXTURE_TEARDOWN(deleg)
 	close(self->other_fd);
 	cg_remove(self->own);
 	cg_remove(self->other);
-}
-
-static int connect_errno(int port)
-{
-	struct sockaddr_in in = { .sin_family = AF_INET };
-	int fd = socket(AF_INET, SOCK_STREAM, 0), err = 0;
-
-	in.sin_port = htons(port);
-	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&in, sizeof(in)))
-		err = errno;
-	close(fd);
-	return err;
 }
 
 /* Runs @fn as a delegated child in @mode; returns its exit status. */
@@ -320,15 +287,15 @@ static int delegated_admin(struct _test_data_deleg *self, int token)
 	int prog;
 
 	/* Loads with the token, and only with it. */
-	prog = load_token(token, deny, ARRAY_SIZE(deny), HOOK);
+	prog = load_token(HOOK, deny, ARRAY_SIZE(deny), token);
 	if (prog < 0)
 		return 1;
-	if (load_token(-1, deny, ARRAY_SIZE(deny), HOOK) != -1 ||
+	if (load_token(HOOK, deny, ARRAY_SIZE(deny), -1) != -1 ||
 	    errno != EPERM)
 		return 2;
 	/* Deny only: a program that rewrites is refused at load. */
-	if (load_token(token, rewrite, ARRAY_SIZE(rewrite),
-		       CHECMATE_HOOK_SOCKET_BIND) != -1 || errno != EACCES)
+	if (load_token(CHECMATE_HOOK_SOCKET_BIND, rewrite,
+		       ARRAY_SIZE(rewrite), token) != -1 || errno != EACCES)
 		return 3;
 	/* Its own cgroup: attach, enforced on itself. */
 	if (prog_attach(self->own_fd, prog, BPF_F_ALLOW_MULTI))
@@ -372,10 +339,17 @@ TEST_F(deleg, token_in_user_namespace)
 	EXPECT_EQ(1, query_count(self->own_fd, 0, NULL, 0));
 }
 
+static const struct bpf_insn allow_all[] = {
+	MOV64_IMM(BPF_REG_0, 0), EXIT(),
+};
+
+static const struct bpf_insn ret_1[] = {
+	MOV64_IMM(BPF_REG_0, 1), EXIT(),
+};
+
 static int delegated_nnp(struct _test_data_deleg *self, int token)
 {
-	int prog = load_token(token, (struct bpf_insn[]){
-		MOV64_IMM(BPF_REG_0, 0), EXIT() }, 2, HOOK);
+	int prog = load_token(HOOK, allow_all, ARRAY_SIZE(allow_all), token);
 
 	if (prog < 0)
 		return 1;
@@ -386,19 +360,34 @@ static int delegated_nnp(struct _test_data_deleg *self, int token)
 
 TEST_F(deleg, no_new_privs_instead_of_sys_admin)
 {
+	__u32 ids[4];
+	int i, fd, delegated = 0;
+
 	EXPECT_EQ(0, run_delegated(NNP, delegated_nnp));
-	EXPECT_EQ(2, query_count(self->own_fd, 0, NULL, 0));
+	ASSERT_EQ(2, query_count(self->own_fd, 0, ids, 4));
+	/* Root can tell the delegated program from its own. */
+	EXPECT_EQ(0, checmate_prog_flags(self->host_prog));
+	for (i = 0; i < 2; i++) {
+		union bpf_attr attr;
+
+		memset(&attr, 0, sizeof(attr));
+		attr.prog_id = ids[i];
+		fd = sys_bpf(BPF_PROG_GET_FD_BY_ID, &attr);
+		ASSERT_LE(0, fd);
+		if (checmate_prog_flags(fd) == CHECMATE_PROG_DELEGATED)
+			delegated++;
+		close(fd);
+	}
+	EXPECT_EQ(1, delegated);
 }
 
 static int delegated_plain(struct _test_data_deleg *self, int token)
 {
 	/* Without no_new_privs or CAP_SYS_ADMIN: EPERM, even with garbage. */
-	if (load_token(token, (struct bpf_insn[]){
-		MOV64_IMM(BPF_REG_0, 0), EXIT() }, 2, HOOK) != -1 ||
+	if (load_token(HOOK, allow_all, ARRAY_SIZE(allow_all), token) != -1 ||
 	    errno != EPERM)
 		return 1;
-	if (load_token(token, (struct bpf_insn[]){
-		MOV64_IMM(BPF_REG_0, 1), EXIT() }, 2, ~0U) != -1 ||
+	if (load_token(~0U, ret_1, ARRAY_SIZE(ret_1), token) != -1 ||
 	    errno != EPERM)
 		return 2;
 	if (prog_attach(self->own_fd, -1, ~0U) != -1 || errno != EPERM)

@@ -48,20 +48,12 @@ FIXTURE(skel) {
 
 FIXTURE_SETUP(skel)
 {
-	struct sockaddr_in in = { .sin_family = AF_INET };
-	int one = 1;
-
 	snprintf(self->cg, sizeof(self->cg), "checmate_libbpf_%d", getpid());
 	self->cgfd = cg_create(_metadata, self->cg);
 	cg_enter(_metadata, self->cg);
 	self->port = 30000 + getpid() % 20000;
-	self->srv = socket(AF_INET, SOCK_STREAM, 0);
+	self->srv = listen_lo(self->port);
 	ASSERT_LE(0, self->srv);
-	setsockopt(self->srv, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	in.sin_port = htons(self->port);
-	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ASSERT_EQ(0, bind(self->srv, (struct sockaddr *)&in, sizeof(in)));
-	ASSERT_EQ(0, listen(self->srv, 8));
 	self->skel = checmate_progs__open_and_load();
 	ASSERT_NE(NULL, self->skel);
 }
@@ -73,19 +65,6 @@ FIXTURE_TEARDOWN(skel)
 	cg_enter(_metadata, "");
 	close(self->cgfd);
 	cg_remove(self->cg);
-}
-
-static int connect_errno(int port)
-{
-	struct sockaddr_in in = { .sin_family = AF_INET };
-	int fd = socket(AF_INET, SOCK_STREAM, 0), err = 0;
-
-	in.sin_port = htons(port);
-	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&in, sizeof(in)))
-		err = errno;
-	close(fd);
-	return err;
 }
 
 TEST_F(skel, program_types_from_sections)

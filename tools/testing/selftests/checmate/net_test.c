@@ -373,16 +373,6 @@ FIXTURE_TEARDOWN(tree)
 	cg_remove(self->p);
 }
 
-static int connect_errno(int port)
-{
-	int fd = sock_connect(AF_INET, SOCK_STREAM, port);
-
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
-}
-
 #define deny_connect(port, err) \
 	load_match(CHECMATE_HOOK_SOCKET_CONNECT, CONNECT_PORT, port, -(err))
 

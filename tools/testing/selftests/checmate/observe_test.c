@@ -44,26 +44,6 @@ static int read_counts(const char *hook, struct counts *c)
 	return found ? 0 : -1;
 }
 
-static struct sockaddr_in lo(int port)
-{
-	struct sockaddr_in in = { .sin_family = AF_INET };
-
-	in.sin_port = htons(port);
-	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	return in;
-}
-
-static int connect_errno(int port)
-{
-	struct sockaddr_in in = lo(port);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), err = 0;
-
-	if (connect(fd, (struct sockaddr *)&in, sizeof(in)))
-		err = errno;
-	close(fd);
-	return err;
-}
-
 FIXTURE(observe) {
 	char cg[64];
 	int cgfd, srv, port;
@@ -71,19 +51,12 @@ FIXTURE(observe) {
 
 FIXTURE_SETUP(observe)
 {
-	struct sockaddr_in in;
-	int one = 1;
-
 	snprintf(self->cg, sizeof(self->cg), "checmate_obs_%d", getpid());
 	self->cgfd = cg_create(_metadata, self->cg);
 	cg_enter(_metadata, self->cg);
 	self->port = 50000 + getpid() % 10000;
-	in = lo(self->port);
-	self->srv = socket(AF_INET, SOCK_STREAM, 0);
+	self->srv = listen_lo(self->port);
 	ASSERT_LE(0, self->srv);
-	setsockopt(self->srv, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	ASSERT_EQ(0, bind(self->srv, (struct sockaddr *)&in, sizeof(in)));
-	ASSERT_EQ(0, listen(self->srv, 64));
 }
 
 FIXTURE_TEARDOWN(observe)
@@ -126,7 +99,7 @@ TEST_F(observe, counters_count_decisions)
 TEST_F(observe, rewrite_counted)
 {
 	struct counts before, after;
-	struct sockaddr_in in = lo(self->port + 1);
+	struct sockaddr_in in = lo4(self->port + 1);
 	int prog, fd;
 
 	prog = load_prog(CHECMATE_HOOK_SOCKET_BIND,

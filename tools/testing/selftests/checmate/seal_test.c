@@ -30,9 +30,6 @@ FIXTURE(seal) {
 
 FIXTURE_SETUP(seal)
 {
-	struct sockaddr_in in = { .sin_family = AF_INET };
-	int one = 1;
-
 	snprintf(self->p, sizeof(self->p), "checmate_seal_%d", getpid());
 	snprintf(self->c, sizeof(self->c), "%s/c", self->p);
 	snprintf(self->pin, sizeof(self->pin), "/sys/fs/bpf/checmate_seal_%d",
@@ -41,13 +38,8 @@ FIXTURE_SETUP(seal)
 	self->cfd = cg_create(_metadata, self->c);
 	cg_enter(_metadata, self->c);
 	self->port = 40000 + getpid() % 20000;
-	self->srv = socket(AF_INET, SOCK_STREAM, 0);
+	self->srv = listen_lo(self->port);
 	ASSERT_LE(0, self->srv);
-	setsockopt(self->srv, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	in.sin_port = htons(self->port);
-	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ASSERT_EQ(0, bind(self->srv, (struct sockaddr *)&in, sizeof(in)));
-	ASSERT_EQ(0, listen(self->srv, 64));
 	self->prog = deny_port(self->port);
 	ASSERT_LE(0, self->prog);
 	self->link = -1;
@@ -65,19 +57,6 @@ FIXTURE_TEARDOWN(seal)
 	close(self->pfd);
 	cg_remove(self->c);
 	cg_remove(self->p);
-}
-
-static int connect_errno(int port)
-{
-	struct sockaddr_in in = { .sin_family = AF_INET };
-	int fd = socket(AF_INET, SOCK_STREAM, 0), err = 0;
-
-	in.sin_port = htons(port);
-	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&in, sizeof(in)))
-		err = errno;
-	close(fd);
-	return err;
 }
 
 static int get(int cgfd, struct checmate_ctl *ctl)
@@ -411,6 +390,42 @@ TEST_F(ctl, bad_cgroup_fd)
 	EXPECT_EQ(-1, checmate_ctl(CHECMATE_CTL_SEAL, fd, HOOK,
 				   CHECMATE_SEAL_LOCKED));
 	EXPECT_EQ(EBADF, errno);
+}
+
+TEST_F(ctl, prog_info)
+{
+	const struct bpf_insn insns[] = { MOV64_IMM(BPF_REG_0, 0), EXIT() };
+	struct checmate_ctl c = { .op = CHECMATE_CTL_PROG_INFO };
+	union bpf_attr attr;
+	int prog, filter;
+
+	prog = load_ret(HOOK, 0);
+	ASSERT_LE(0, prog);
+	EXPECT_EQ(0, checmate_prog_flags(prog));
+	/* Not a program, not a Checmate program. */
+	EXPECT_EQ(-1, checmate_prog_flags(self->cgfd));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, checmate_prog_flags(-1));
+	EXPECT_EQ(EBADF, errno);
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = (__u64)(unsigned long)insns;
+	attr.insn_cnt = 2;
+	attr.license = (__u64)(unsigned long)"GPL";
+	filter = sys_bpf(BPF_PROG_LOAD, &attr);
+	ASSERT_LE(0, filter);
+	EXPECT_EQ(-1, checmate_prog_flags(filter));
+	EXPECT_EQ(EINVAL, errno);
+	/* An older struct has no room for the answer. */
+	c.prog_fd = prog;
+	EXPECT_EQ(-1, checmate_ctl_sized(&c, CHECMATE_CTL_SIZE_VER0));
+	EXPECT_EQ(EINVAL, errno);
+	/* A hook or cgroup with it is a mistake. */
+	c.hook = HOOK;
+	EXPECT_EQ(-1, checmate_ctl_sized(&c, sizeof(c)));
+	EXPECT_EQ(EINVAL, errno);
+	close(filter);
+	close(prog);
 }
 
 /* An unprivileged caller gets EPERM before any argument is looked at. */
