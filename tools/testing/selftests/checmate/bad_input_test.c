@@ -245,16 +245,8 @@ TEST_F(attach, link_bad_flags)
 
 TEST_F(attach, wrong_program_type)
 {
-	const struct bpf_insn insns[] = { MOV64_IMM(BPF_REG_0, 0), EXIT() };
-	union bpf_attr attr;
-	int fd;
+	int fd = load_socket_filter();
 
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
-	attr.insns = (__u64)(unsigned long)insns;
-	attr.insn_cnt = 2;
-	attr.license = (__u64)(unsigned long)"GPL";
-	fd = sys_bpf(BPF_PROG_LOAD, &attr);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-1, prog_attach(self->cgfd, fd, BPF_F_ALLOW_MULTI));
 	EXPECT_EQ(EINVAL, errno);
@@ -278,8 +270,7 @@ TEST_F(attach, unprivileged)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		if (setresgid(65534, 65534, 65534) ||
-		    setresuid(65534, 65534, 65534))
+		if (drop_to_nobody())
 			_exit(10);
 		/* Even holding the fds: no load, attach or detach. */
 		if (load_ret(CHECMATE_HOOK_SOCKET_CONNECT, 0) != -1 ||

@@ -85,6 +85,28 @@ static inline int load_insns(__u32 hook, __u32 attach_type,
 	load_insns(hook, BPF_CHECMATE, __insns, ARRAY_SIZE(__insns));	\
 })
 
+/* A socket filter: a valid program of another type. */
+static inline int load_socket_filter(void)
+{
+	const struct bpf_insn insns[] = { MOV64_IMM(BPF_REG_0, 0), EXIT() };
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = (__u64)(unsigned long)insns;
+	attr.insn_cnt = ARRAY_SIZE(insns);
+	attr.license = (__u64)(unsigned long)"GPL";
+	return sys_bpf(BPF_PROG_LOAD, &attr);
+}
+
+/* In a forked child: become uid/gid 65534 (no capabilities); 0 or -1. */
+static inline int drop_to_nobody(void)
+{
+	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+		return -1;
+	return 0;
+}
+
 /* A program that returns @ret, whatever the operation. */
 #define load_ret(hook, ret) load_prog(hook, MOV64_IMM(BPF_REG_0, ret), EXIT())
 

@@ -416,8 +416,7 @@ static int suid_euid(struct __test_metadata *const _metadata,
 	if (pid == 0) {
 		cg_enter_path(cg);
 		dup2(pipefd[1], 1);
-		if (setresgid(65534, 65534, 65534) ||
-		    setresuid(65534, 65534, 65534))
+		if (drop_to_nobody())
 			_exit(1);
 		execl(helper, helper, NULL);
 		_exit(2);

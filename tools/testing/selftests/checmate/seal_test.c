@@ -394,9 +394,7 @@ TEST_F(ctl, bad_cgroup_fd)
 
 TEST_F(ctl, prog_info)
 {
-	const struct bpf_insn insns[] = { MOV64_IMM(BPF_REG_0, 0), EXIT() };
 	struct checmate_ctl c = { .op = CHECMATE_CTL_PROG_INFO };
-	union bpf_attr attr;
 	int prog, filter;
 
 	prog = load_ret(HOOK, 0);
@@ -407,12 +405,7 @@ TEST_F(ctl, prog_info)
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, checmate_prog_flags(-1));
 	EXPECT_EQ(EBADF, errno);
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
-	attr.insns = (__u64)(unsigned long)insns;
-	attr.insn_cnt = 2;
-	attr.license = (__u64)(unsigned long)"GPL";
-	filter = sys_bpf(BPF_PROG_LOAD, &attr);
+	filter = load_socket_filter();
 	ASSERT_LE(0, filter);
 	EXPECT_EQ(-1, checmate_prog_flags(filter));
 	EXPECT_EQ(EINVAL, errno);
@@ -437,8 +430,7 @@ TEST_F(ctl, unprivileged_eperm_first)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		if (setresgid(65534, 65534, 65534) ||
-		    setresuid(65534, 65534, 65534))
+		if (drop_to_nobody())
 			_exit(10);
 		if (checmate_ctl(CHECMATE_CTL_SEAL, self->cgfd, HOOK,
 				 CHECMATE_SEAL_LOCKED) != -1 || errno != EPERM)

@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../kselftest_harness.h"
+#include "common.h"
 
 #define SFS "/sys/kernel/security/checmate/"
 
@@ -171,8 +171,7 @@ TEST_F(sfs_file, unprivileged_open_for_write_is_eacces)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		if (setresgid(65534, 65534, 65534) ||
-		    setresuid(65534, 65534, 65534))
+		if (drop_to_nobody())
 			_exit(2);
 		if (open(variant->path, O_WRONLY | O_CLOEXEC) != -1)
 			_exit(3);
