@@ -96,8 +96,15 @@ int egress_sendmsg(struct checmate_socket_sendmsg_ctx *ctx)
 	__u32 addr[4] = { ctx->addr[0], ctx->addr[1], ctx->addr[2],
 			  ctx->addr[3] };
 
-	/* A TCP send goes where connect(2) already allowed. */
-	if (ctx->protocol != EGRESS_IPPROTO_UDP)
+	/*
+	 * A TCP or MPTCP stream sends to its peer: connect(2), or a Fast
+	 * Open send, already went through egress_connect, or the peer
+	 * connected to us. Every other send (UDP, UDP-Lite, ping, raw
+	 * sockets of any protocol, SCTP) is checked here.
+	 */
+	if (ctx->type == EGRESS_SOCK_STREAM &&
+	    (ctx->protocol == EGRESS_IPPROTO_TCP ||
+	     ctx->protocol == EGRESS_IPPROTO_MPTCP))
 		return 0;
 	return check(ctx->family, addr, ctx->port);
 }

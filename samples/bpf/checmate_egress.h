@@ -13,6 +13,9 @@
 #define EGRESS_AF_INET		2
 #define EGRESS_AF_INET6		10
 #define EGRESS_IPPROTO_UDP	17
+#define EGRESS_IPPROTO_TCP	6
+#define EGRESS_IPPROTO_MPTCP	262
+#define EGRESS_SOCK_STREAM	1
 
 /* LPM trie keys: prefix length, then the address in network order. */
 struct egress_key4 {

@@ -110,28 +110,25 @@ static const struct checmate_ctx_desc ctx_descs[__CHECMATE_HOOK_MAX] = {
 	},
 };
 
-static void __init __maybe_unused build_check_abi(void)
-{
-	/* No holes, no padding: every context is __u32 fields only. */
-	BUILD_BUG_ON(sizeof(struct checmate_socket_create_ctx) != 3 * 4);
-	BUILD_BUG_ON(sizeof(struct checmate_socket_bind_ctx) != 7 * 4);
-	BUILD_BUG_ON(offsetof(struct checmate_socket_bind_ctx, port) != 24);
-	BUILD_BUG_ON(sizeof(struct checmate_socket_connect_ctx) != 7 * 4);
-	BUILD_BUG_ON(sizeof(struct checmate_socket_listen_ctx) != 8 * 4);
-	BUILD_BUG_ON(sizeof(struct checmate_socket_sendmsg_ctx) != 8 * 4);
-	BUILD_BUG_ON(sizeof(struct checmate_inet_conn_request_ctx) != 12 * 4);
-	BUILD_BUG_ON(offsetof(struct checmate_inet_conn_request_ctx,
-			      local_port) != 44);
-	BUILD_BUG_ON(sizeof(struct checmate_ctx) !=
-		     sizeof(struct checmate_inet_conn_request_ctx));
-	/* The hooks with one address share its layout (see audit.c). */
-	BUILD_BUG_ON(offsetof(struct checmate_socket_bind_ctx, port) !=
-		     offsetof(struct checmate_socket_connect_ctx, port));
-	BUILD_BUG_ON(offsetof(struct checmate_socket_listen_ctx, port) !=
-		     offsetof(struct checmate_socket_connect_ctx, port));
-	BUILD_BUG_ON(offsetof(struct checmate_socket_sendmsg_ctx, port) !=
-		     offsetof(struct checmate_socket_connect_ctx, port));
-}
+/* No holes, no padding: every context is __u32 fields only. */
+static_assert(sizeof(struct checmate_socket_create_ctx) == 3 * 4);
+static_assert(sizeof(struct checmate_socket_bind_ctx) == 7 * 4);
+static_assert(offsetof(struct checmate_socket_bind_ctx, port) == 24);
+static_assert(sizeof(struct checmate_socket_connect_ctx) == 7 * 4);
+static_assert(sizeof(struct checmate_socket_listen_ctx) == 8 * 4);
+static_assert(sizeof(struct checmate_socket_sendmsg_ctx) == 9 * 4);
+static_assert(sizeof(struct checmate_inet_conn_request_ctx) == 12 * 4);
+static_assert(offsetof(struct checmate_inet_conn_request_ctx, local_port) ==
+	      44);
+static_assert(sizeof(struct checmate_ctx) ==
+	      sizeof(struct checmate_inet_conn_request_ctx));
+/* The hooks with one address share its layout (see audit.c). */
+static_assert(offsetof(struct checmate_socket_bind_ctx, port) ==
+	      offsetof(struct checmate_socket_connect_ctx, port));
+static_assert(offsetof(struct checmate_socket_listen_ctx, port) ==
+	      offsetof(struct checmate_socket_connect_ctx, port));
+static_assert(offsetof(struct checmate_socket_sendmsg_ctx, port) ==
+	      offsetof(struct checmate_socket_connect_ctx, port));
 
 /**
  * checmate_ctx_access_ok - Whether a program may access its context so
@@ -189,46 +186,75 @@ int checmate_verdict(int verdict, int ret)
 }
 
 /**
+ * checmate_run_array - Run the programs of an effective array
+ * @array: The effective array of a hook.
+ * @subject: User namespace of the credentials the operation acts with.
+ * @ctx: The hook's context.
+ * @verdict: Set to 0 if every program that ran allowed, otherwise to the
+ *	first deny's errno.
+ * @prog_id: Set to the id of the program that decided a deny, else 0.
+ *
+ * Every program that governs @subject runs, even after a deny, so that
+ * each sees the operation (and counts it) and rewrites compose in the same
+ * order. A delegated program governs only credentials inside its token's
+ * user namespace, and cgroup-bpf's placeholder for a program whose detach
+ * ran out of memory governs nothing.
+ *
+ * Return: The number of programs that ran.
+ */
+u32 checmate_run_array(const struct bpf_prog_array *array,
+		       const struct user_namespace *subject, void *ctx,
+		       int *verdict, u32 *prog_id)
+{
+	const struct bpf_prog_array_item *item;
+	const struct bpf_prog *prog;
+	u32 ran = 0;
+	int ret;
+
+	*verdict = 0;
+	*prog_id = 0;
+	for (item = &array->items[0]; (prog = READ_ONCE(item->prog)); item++) {
+		if (!checmate_prog_governs(prog, subject))
+			continue;
+		ret = bpf_prog_run(prog, ctx);
+		if (!*verdict && ret)
+			*prog_id = prog->aux->id;
+		*verdict = checmate_verdict(*verdict, ret);
+		ran++;
+	}
+	return ran;
+}
+
+/**
  * checmate_run - Run the effective programs of a hook for a cgroup
  * @hook: The hook (&enum checmate_hook).
  * @cgrp: The cgroup whose effective programs run.
+ * @subject: User namespace of the credentials the operation acts with.
  * @ctx: The hook's context; programs may have rewritten its writable
  *	fields when this returns.
  *
- * Every effective program runs, even after a deny, so that each sees the
- * operation (and counts it) and rewrites compose in the same order. If any
- * program ran, the decision is counted, and a deny is audited with the id
- * of the program that decided it.
+ * If any program ran, the decision is counted, and a deny is audited with
+ * the id of the program that decided it.
  *
  * Return: 0 if every program allowed, otherwise the first deny's errno.
  */
-int checmate_run(u32 hook, struct cgroup *cgrp, void *ctx)
+int checmate_run(u32 hook, struct cgroup *cgrp,
+		 const struct user_namespace *subject, void *ctx)
 {
-	const struct bpf_prog_array_item *item;
 	const struct bpf_prog_array *array;
-	const struct bpf_prog *prog;
-	int verdict = 0, ret;
-	u32 prog_id = 0;
+	int verdict;
+	u32 prog_id;
 
 	rcu_read_lock();
 	migrate_disable();
 	array = rcu_dereference(cgrp->bpf.effective[checmate_atype(hook)]);
-	item = &array->items[0];
-	prog = READ_ONCE(item->prog);
-	if (!prog)
-		goto out;
-	do {
-		ret = bpf_prog_run(prog, ctx);
-		if (!verdict && ret)
-			prog_id = prog->aux->id;
-		verdict = checmate_verdict(verdict, ret);
-		item++;
-	} while ((prog = READ_ONCE(item->prog)));
-	checmate_count(hook, verdict ? CHECMATE_STAT_DENY : CHECMATE_STAT_ALLOW);
-	if (verdict)
-		checmate_audit_deny(hook, verdict, prog_id, cgrp, ctx,
-				    ctx_descs[hook].no_task);
-out:
+	if (checmate_run_array(array, subject, ctx, &verdict, &prog_id)) {
+		checmate_count(hook, verdict ? CHECMATE_STAT_DENY :
+				     CHECMATE_STAT_ALLOW);
+		if (verdict)
+			checmate_audit_deny(hook, verdict, prog_id, cgrp, ctx,
+					    ctx_descs[hook].no_task);
+	}
 	migrate_enable();
 	rcu_read_unlock();
 	return verdict;
@@ -246,7 +272,8 @@ int checmate_run_current(u32 hook, void *ctx)
 	int ret;
 
 	rcu_read_lock();
-	ret = checmate_run(hook, task_dfl_cgroup(current), ctx);
+	ret = checmate_run(hook, task_dfl_cgroup(current), current_user_ns(),
+			   ctx);
 	rcu_read_unlock();
 	return ret;
 }
@@ -257,12 +284,19 @@ int checmate_run_current(u32 hook, void *ctx)
  * @sk: The socket; the cgroup it was created in decides.
  * @ctx: The hook's context.
  *
+ * The subject is the current task's credentials, or for a hook without a
+ * task (inet_conn_request) the owner of the socket's network namespace.
+ *
  * Return: As checmate_run(), for the socket's cgroup (v2).
  */
 int checmate_run_sock(u32 hook, const struct sock *sk, void *ctx)
 {
+	const struct user_namespace *subject;
+
+	subject = ctx_descs[hook].no_task ? sock_net(sk)->user_ns :
+					    current_user_ns();
 	/* sock_cgroup_ptr(), which does not take a const socket */
-	return checmate_run(hook, sk->sk_cgrp_data.cgroup, ctx);
+	return checmate_run(hook, sk->sk_cgrp_data.cgroup, subject, ctx);
 }
 
 /**
@@ -279,8 +313,12 @@ int checmate_bpf_check_load(u32 expected_attach_type, u32 hook)
 	return 0;
 }
 
+/* The program's hook; CHECMATE_HOOK_UNSPEC for any other program type. */
 static u32 prog_hook(const struct bpf_prog *prog)
 {
+	if (WARN_ON_ONCE(prog->type != BPF_PROG_TYPE_CHECMATE ||
+			 !checmate_hook_name(prog->aux->attach_btf_id)))
+		return CHECMATE_HOOK_UNSPEC;
 	return prog->aux->attach_btf_id;
 }
 
@@ -306,32 +344,56 @@ checmate_func_proto(enum bpf_func_id func_id, const struct bpf_prog *prog)
 	 * Maps, ring buffer, time, random, spin locks and loops: nothing
 	 * that reads kernel memory or hands out a kernel pointer, whatever
 	 * the loader's capabilities (bpf_base_func_proto() would add
-	 * bpf_probe_read_kernel() for CAP_PERFMON).
+	 * bpf_probe_read_kernel() for CAP_PERFMON). No tail calls: every
+	 * Checmate program has the same program type and attach type, so a
+	 * program array could not keep a program to its own hook's context.
+	 * Documentation/userspace-api/checmate.rst lists the same helpers.
 	 */
 	case BPF_FUNC_map_lookup_elem:
+		return &bpf_map_lookup_elem_proto;
 	case BPF_FUNC_map_update_elem:
+		return &bpf_map_update_elem_proto;
 	case BPF_FUNC_map_delete_elem:
+		return &bpf_map_delete_elem_proto;
 	case BPF_FUNC_map_push_elem:
+		return &bpf_map_push_elem_proto;
 	case BPF_FUNC_map_pop_elem:
+		return &bpf_map_pop_elem_proto;
 	case BPF_FUNC_map_peek_elem:
+		return &bpf_map_peek_elem_proto;
 	case BPF_FUNC_for_each_map_elem:
+		return &bpf_for_each_map_elem_proto;
 	case BPF_FUNC_ringbuf_output:
+		return &bpf_ringbuf_output_proto;
 	case BPF_FUNC_ringbuf_reserve:
+		return &bpf_ringbuf_reserve_proto;
 	case BPF_FUNC_ringbuf_submit:
+		return &bpf_ringbuf_submit_proto;
 	case BPF_FUNC_ringbuf_discard:
+		return &bpf_ringbuf_discard_proto;
 	case BPF_FUNC_ringbuf_query:
+		return &bpf_ringbuf_query_proto;
 	case BPF_FUNC_ktime_get_ns:
+		return &bpf_ktime_get_ns_proto;
 	case BPF_FUNC_ktime_get_boot_ns:
+		return &bpf_ktime_get_boot_ns_proto;
 	case BPF_FUNC_ktime_get_coarse_ns:
+		return &bpf_ktime_get_coarse_ns_proto;
+	case BPF_FUNC_ktime_get_tai_ns:
+		return &bpf_ktime_get_tai_ns_proto;
 	case BPF_FUNC_jiffies64:
+		return &bpf_jiffies64_proto;
 	case BPF_FUNC_get_prandom_u32:
+		return &bpf_get_prandom_u32_proto;
 	case BPF_FUNC_get_smp_processor_id:
 	case BPF_FUNC_get_numa_node_id:
-	case BPF_FUNC_spin_lock:
-	case BPF_FUNC_spin_unlock:
-	case BPF_FUNC_loop:
-	case BPF_FUNC_tail_call:
 		return bpf_base_func_proto(func_id, prog);
+	case BPF_FUNC_spin_lock:
+		return &bpf_spin_lock_proto;
+	case BPF_FUNC_spin_unlock:
+		return &bpf_spin_unlock_proto;
+	case BPF_FUNC_loop:
+		return &bpf_loop_proto;
 	default:
 		return NULL;
 	}
@@ -353,5 +415,13 @@ const struct bpf_verifier_ops checmate_verifier_ops = {
 	.is_valid_access = checmate_is_valid_access,
 };
 
+/* Running a program outside its hook comes with contexts in and out. */
+static int checmate_test_run(struct bpf_prog *prog, const union bpf_attr *kattr,
+			     union bpf_attr __user *uattr)
+{
+	return -EOPNOTSUPP;
+}
+
 const struct bpf_prog_ops checmate_prog_ops = {
+	.test_run = checmate_test_run,
 };

@@ -14,6 +14,7 @@
 
 struct cgroup;
 struct sock;
+struct user_namespace;
 
 /* The cgroup-bpf attach type that holds the programs of @hook. */
 #define checmate_atype(hook) \
@@ -46,7 +47,11 @@ u32 checmate_ctx_size(u32 hook);
 bool checmate_ctx_access_ok(u32 hook, int off, int size,
 			    enum bpf_access_type type);
 int checmate_verdict(int verdict, int ret);
-int checmate_run(u32 hook, struct cgroup *cgrp, void *ctx);
+u32 checmate_run_array(const struct bpf_prog_array *array,
+		       const struct user_namespace *subject, void *ctx,
+		       int *verdict, u32 *prog_id);
+int checmate_run(u32 hook, struct cgroup *cgrp,
+		 const struct user_namespace *subject, void *ctx);
 int checmate_run_current(u32 hook, void *ctx);
 int checmate_run_sock(u32 hook, const struct sock *sk, void *ctx);
 

@@ -49,7 +49,8 @@ static const struct access_case access_cases[] = {
 	A(SOCKET_BIND, 28, 4, READ, false),
 	A(SOCKET_CONNECT, 28, 4, READ, false),
 	A(SOCKET_LISTEN, 32, 4, READ, false),
-	A(SOCKET_SENDMSG, 32, 4, READ, false),
+	A(SOCKET_SENDMSG, 32, 4, READ, true),
+	A(SOCKET_SENDMSG, 36, 4, READ, false),
 	A(INET_CONN_REQUEST, 48, 4, READ, false),
 	A(SOCKET_BIND, -4, 4, READ, false),
 	/* Misaligned or odd-sized or wide accesses. */
@@ -102,7 +103,7 @@ static void test_ctx_every_byte_readable(struct kunit *const test)
 		[CHECMATE_HOOK_SOCKET_BIND] = 28,
 		[CHECMATE_HOOK_SOCKET_CONNECT] = 28,
 		[CHECMATE_HOOK_SOCKET_LISTEN] = 32,
-		[CHECMATE_HOOK_SOCKET_SENDMSG] = 32,
+		[CHECMATE_HOOK_SOCKET_SENDMSG] = 36,
 		[CHECMATE_HOOK_INET_CONN_REQUEST] = 48,
 	};
 	u32 hook;
@@ -144,6 +145,63 @@ static void test_verdict_errno_range(struct kunit *const test)
 	KUNIT_EXPECT_EQ(test, checmate_verdict(0, 0), 0);
 }
 
+static unsigned int ret_1(const void *ctx, const struct bpf_insn *insn)
+{
+	return 1;
+}
+
+static unsigned int ret_eacces(const void *ctx, const struct bpf_insn *insn)
+{
+	return -EACCES;
+}
+
+/*
+ * When a detach cannot allocate, cgroup-bpf leaves a placeholder program
+ * (no aux, returns 1) in the effective array: it must decide nothing, and
+ * must not be dereferenced.
+ */
+static void test_run_array_skips_placeholder(struct kunit *const test)
+{
+	struct bpf_prog_aux *aux;
+	struct bpf_prog_array *array;
+	struct bpf_prog *dummy, *deny;
+	u32 ran, prog_id;
+	int verdict;
+
+	dummy = kunit_kzalloc(test, sizeof(*dummy), GFP_KERNEL);
+	deny = kunit_kzalloc(test, sizeof(*deny), GFP_KERNEL);
+	aux = kunit_kzalloc(test, sizeof(*aux), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, dummy);
+	KUNIT_ASSERT_NOT_NULL(test, deny);
+	KUNIT_ASSERT_NOT_NULL(test, aux);
+	dummy->bpf_func = ret_1;
+	deny->bpf_func = ret_eacces;
+	deny->aux = aux;
+	aux->id = 42;
+	array = bpf_prog_array_alloc(2, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, array);
+
+	/* Only the placeholder: nothing ran, nothing decided. */
+	array->items[0].prog = dummy;
+	migrate_disable();
+	ran = checmate_run_array(array, &init_user_ns, NULL, &verdict,
+				 &prog_id);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, ran, 0);
+	KUNIT_EXPECT_EQ(test, verdict, 0);
+
+	/* Placeholder and a deny: the deny decides, with its id. */
+	array->items[1].prog = deny;
+	migrate_disable();
+	ran = checmate_run_array(array, &init_user_ns, NULL, &verdict,
+				 &prog_id);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, ran, 1);
+	KUNIT_EXPECT_EQ(test, verdict, -EACCES);
+	KUNIT_EXPECT_EQ(test, prog_id, 42);
+	bpf_prog_array_free(array);
+}
+
 /*
  * Each hook has its own cgroup-bpf attach type, hence its own static key,
  * inside the Checmate range; none is enabled while no program is attached.
@@ -174,6 +232,7 @@ static struct kunit_case bpf_test_cases[] = {
 	KUNIT_CASE(test_verdict_first_deny_wins),
 	KUNIT_CASE(test_verdict_errno_range),
 	KUNIT_CASE(test_static_keys),
+	KUNIT_CASE(test_run_array_skips_placeholder),
 	{}
 };
 

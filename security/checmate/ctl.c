@@ -22,15 +22,16 @@
 #include "hook.h"
 #include "limits.h"
 
-static void __init __maybe_unused build_check_abi(void)
-{
-	BUILD_BUG_ON(sizeof(struct checmate_ctl) != CHECMATE_CTL_SIZE_VER1);
-	BUILD_BUG_ON(offsetofend(struct checmate_ctl, effective_prog_cnt) !=
-		     CHECMATE_CTL_SIZE_VER0);
-	BUILD_BUG_ON(offsetofend(struct checmate_ctl, prog_flags) !=
-		     CHECMATE_CTL_SIZE_VER1);
-	BUILD_BUG_ON(CHECMATE_SEAL_MASK > U8_MAX);
-}
+static_assert(sizeof(struct checmate_ctl) == CHECMATE_CTL_SIZE_VER2);
+static_assert(offsetofend(struct checmate_ctl, effective_prog_cnt) ==
+	      CHECMATE_CTL_SIZE_VER0);
+static_assert(offsetofend(struct checmate_ctl, prog_flags) ==
+	      CHECMATE_CTL_SIZE_VER1);
+static_assert(offsetofend(struct checmate_ctl, delegated_seals) ==
+	      CHECMATE_CTL_SIZE_VER2);
+/* Both kinds of seals fit the u8 cgroup-bpf keeps per hook. */
+static_assert(CHECMATE_SEAL_MASK <= CHECMATE_SEALS_ADMIN_MASK);
+static_assert((CHECMATE_SEAL_MASK << CHECMATE_SEALS_DELEGATED_SHIFT) <= U8_MAX);
 
 static const enum checmate_op ctl_ops[__CHECMATE_CTL_MAX] = {
 	[CHECMATE_CTL_GET] = CHECMATE_OP_GET,
@@ -70,7 +71,8 @@ int checmate_ctl_check(const struct checmate_ctl *ctl, u32 size)
 	if (ctl->op < CHECMATE_CTL_GET || ctl->op >= __CHECMATE_CTL_MAX)
 		return -EINVAL;
 	/* Output fields are zero on input. */
-	if (ctl->prog_cnt || ctl->effective_prog_cnt || ctl->prog_flags)
+	if (ctl->prog_cnt || ctl->effective_prog_cnt || ctl->prog_flags ||
+	    ctl->delegated_seals)
 		return -EINVAL;
 	if (ctl->op == CHECMATE_CTL_PROG_INFO)
 		return size >= CHECMATE_CTL_SIZE_VER1 && !ctl->cgroup_fd &&
@@ -83,63 +85,63 @@ int checmate_ctl_check(const struct checmate_ctl *ctl, u32 size)
 	return ctl->seals ? -EINVAL : 0;
 }
 
-static int ctl_prog_info(struct checmate_ctl *ctl, void __user *uctl)
+static int ctl_prog_info(struct checmate_ctl *ctl, void __user *uctl,
+			 u32 size)
 {
 	struct bpf_prog *prog;
 
-	prog = bpf_prog_get_type(ctl->prog_fd, BPF_PROG_TYPE_CHECMATE);
+	prog = bpf_prog_get(ctl->prog_fd);
 	if (IS_ERR(prog))
-		return PTR_ERR(prog);
+		/* a map, a link, a regular file: not a program at all */
+		return PTR_ERR(prog) == -EINVAL ? -EBADF : PTR_ERR(prog);
+	if (prog->type != BPF_PROG_TYPE_CHECMATE) {
+		bpf_prog_put(prog);
+		return -EINVAL;
+	}
 	if (checmate_prog_delegated(prog))
 		ctl->prog_flags |= CHECMATE_PROG_DELEGATED;
 	bpf_prog_put(prog);
 	if (WARN_ON_ONCE(ctl->prog_flags & ~CHECMATE_PROG_MASK))
 		return -EINVAL;
-	if (copy_to_user(uctl, ctl, sizeof(*ctl)))
+	if (copy_to_user(uctl, ctl, min_t(size_t, size, sizeof(*ctl))))
 		return -EFAULT;
 	return 0;
 }
 
-/**
- * checmate_bpf_ctl - The BPF_CHECMATE_CTL command of bpf(2)
- * @attr: The bpf(2) attribute, already copied in by the BPF core.
- *
- * Resets a hook of a cgroup, seals it, or reports its seals and program
- * counts; see &struct checmate_ctl.
- *
- * Possible returned errors are:
- *
- * - %EPERM: the caller may not use Checmate (checked before anything
- *   else), may not act on this cgroup (a delegated caller may only get
- *   and seal hooks of cgroups whose cgroup.procs it may write, inside its
- *   cgroup namespace), or the hook's seals forbid the reset;
- * - %EINVAL: unknown flags in @attr, non-zero bytes after
- *   checmate_ctl in @attr, @attr->checmate_ctl.size smaller than
- *   %CHECMATE_CTL_SIZE_VER0 (or %CHECMATE_CTL_SIZE_VER1 for
- *   %CHECMATE_CTL_PROG_INFO), an invalid field in the struct, or a
- *   program fd that is not a Checmate program;
- * - %E2BIG: the struct is larger than this kernel's and its extra bytes
- *   are not all zero, or it is larger than a page;
- * - %EFAULT: the struct cannot be read or written;
- * - %EBADF: @cgroup_fd is not a cgroup v2 directory, or @prog_fd is not
- *   a BPF program;
- * - %ENOMEM: out of memory during a reset.
- *
- * Return: 0 on success, a negative errno otherwise.
- */
-int checmate_bpf_ctl(const union bpf_attr *attr)
+/* The caller's BPF token, if the command names one that delegates it. */
+static struct bpf_token *ctl_token(const union bpf_attr *attr)
 {
-	const size_t end = offsetofend(union bpf_attr, checmate_ctl.flags);
+	struct bpf_token *token;
+
+	if (!(attr->checmate_ctl.flags & BPF_F_TOKEN_FD))
+		return NULL;
+	token = bpf_token_get_from_fd(attr->checmate_ctl.token_fd);
+	if (IS_ERR(token))
+		return token;
+	if (!bpf_token_allow_cmd(token, BPF_CHECMATE_CTL)) {
+		bpf_token_put(token);
+		return NULL;
+	}
+	return token;
+}
+
+static int ctl_run(const union bpf_attr *attr, struct bpf_token *token)
+{
+	const size_t end = offsetofend(union bpf_attr, checmate_ctl.token_fd);
 	void __user *uctl = u64_to_user_ptr(attr->checmate_ctl.ctl);
 	const u32 size = attr->checmate_ctl.size;
 	struct checmate_ctl ctl;
 	struct cgroup *cgrp;
+	bool delegated;
+	u32 stored;
 	int err;
 
-	err = checmate_bpf_check_caller();
+	err = checmate_ctl_check_caller(token, &delegated);
 	if (err)
 		return err;
-	if (attr->checmate_ctl.flags ||
+	if ((attr->checmate_ctl.flags & ~BPF_F_TOKEN_FD) ||
+	    (!(attr->checmate_ctl.flags & BPF_F_TOKEN_FD) &&
+	     attr->checmate_ctl.token_fd) ||
 	    memchr_inv((const u8 *)attr + end, 0, sizeof(*attr) - end))
 		return -EINVAL;
 	err = checmate_ctl_check_size(size);
@@ -152,16 +154,18 @@ int checmate_bpf_ctl(const union bpf_attr *attr)
 	if (err)
 		return err;
 	if (ctl.op == CHECMATE_CTL_PROG_INFO)
-		return ctl_prog_info(&ctl, uctl);
+		return ctl_prog_info(&ctl, uctl, size);
 
-	cgrp = checmate_get_cgroup(ctl_ops[ctl.op], NULL, ctl.cgroup_fd);
+	cgrp = checmate_get_cgroup(ctl_ops[ctl.op], NULL, token, ctl.cgroup_fd);
 	if (IS_ERR(cgrp))
 		return PTR_ERR(cgrp);
 	switch (ctl.op) {
 	case CHECMATE_CTL_GET:
-		err = cgroup_bpf_checmate_get(cgrp, ctl.hook, &ctl.seals,
+		err = cgroup_bpf_checmate_get(cgrp, ctl.hook, &stored,
 					      &ctl.prog_cnt,
 					      &ctl.effective_prog_cnt);
+		ctl.seals = checmate_seals_binding(stored, delegated);
+		ctl.delegated_seals = stored >> CHECMATE_SEALS_DELEGATED_SHIFT;
 		if (!err &&
 		    copy_to_user(uctl, &ctl, min_t(size_t, size, sizeof(ctl))))
 			err = -EFAULT;
@@ -170,11 +174,60 @@ int checmate_bpf_ctl(const union bpf_attr *attr)
 		err = cgroup_bpf_checmate_reset(cgrp, ctl.hook);
 		break;
 	case CHECMATE_CTL_SEAL:
-		err = cgroup_bpf_checmate_seal(cgrp, ctl.hook, ctl.seals);
+		err = cgroup_bpf_checmate_seal(cgrp, ctl.hook, ctl.seals,
+					       delegated);
 		break;
 	default:
 		err = -EINVAL;
 	}
 	cgroup_put(cgrp);
+	return err;
+}
+
+/**
+ * checmate_bpf_ctl - The BPF_CHECMATE_CTL command of bpf(2)
+ * @attr: The bpf(2) attribute, already copied in by the BPF core.
+ *
+ * Resets a hook of a cgroup, seals it, or reports its seals and program
+ * counts; see &struct checmate_ctl. Apart from the init admin, a caller
+ * needs a BPF token (%BPF_F_TOKEN_FD and token_fd in @attr) from its own,
+ * non-initial user namespace that delegates %BPF_CHECMATE_CTL.
+ *
+ * Possible returned errors are:
+ *
+ * - %EPERM: the caller may not use Checmate (checked before anything
+ *   else), has no such token, may not act on this cgroup (a delegated
+ *   caller may only get and seal hooks of cgroups whose cgroup.procs it
+ *   may write, inside a cgroup namespace of its token's user namespace),
+ *   or the hook's seals forbid the reset;
+ * - %EBADF, %EINVAL: with %BPF_F_TOKEN_FD, token_fd is not an open fd, or
+ *   not a BPF token;
+ * - %EINVAL: unknown flags in @attr, a token_fd without %BPF_F_TOKEN_FD,
+ *   non-zero bytes after checmate_ctl in @attr, @attr->checmate_ctl.size smaller than
+ *   %CHECMATE_CTL_SIZE_VER0 (or %CHECMATE_CTL_SIZE_VER1 for
+ *   %CHECMATE_CTL_PROG_INFO), an invalid field in the struct, or a
+ *   program fd that is not a Checmate program;
+ * - %E2BIG: the struct is larger than this kernel's and its extra bytes
+ *   are not all zero, or it is larger than a page;
+ * - %EFAULT: the struct cannot be read or written;
+ * - %EBADF: @cgroup_fd is not a cgroup v2 directory, or @prog_fd is not
+ *   a BPF program (a map, a link, any other file);
+ * - %ENOMEM: out of memory during a reset.
+ *
+ * Return: 0 on success, a negative errno otherwise.
+ */
+int checmate_bpf_ctl(const union bpf_attr *attr)
+{
+	struct bpf_token *token;
+	int err;
+
+	err = checmate_bpf_check_caller();
+	if (err)
+		return err;
+	token = ctl_token(attr);
+	if (IS_ERR(token))
+		return PTR_ERR(token);
+	err = ctl_run(attr, token);
+	bpf_token_put(token);
 	return err;
 }

@@ -153,7 +153,7 @@ static void test_seal_transitions(struct kunit *const test)
 
 	for (from = 0; from <= CHECMATE_SEAL_MASK; from++) {
 		for (add = 0; add <= CHECMATE_SEAL_MASK; add++) {
-			to = checmate_seal_add(from, add);
+			to = checmate_seal_add(from, add, false);
 			KUNIT_EXPECT_EQ(test, to & from, from);
 			KUNIT_EXPECT_EQ(test, to & add, add);
 			KUNIT_EXPECT_EQ(test, to & ~CHECMATE_SEAL_MASK, 0);
@@ -165,7 +165,40 @@ static void test_seal_transitions(struct kunit *const test)
 	}
 }
 
+/*
+ * Whom a seal binds: the init admin's bind everyone, delegated callers'
+ * bind only delegated callers, and neither can be lifted by the other.
+ */
+static void test_seal_binding(struct kunit *const test)
+{
+	u32 stored, admin, delegated;
+
+	for (admin = 0; admin <= CHECMATE_SEAL_MASK; admin++) {
+		for (delegated = 0; delegated <= CHECMATE_SEAL_MASK;
+		     delegated++) {
+			stored = checmate_seal_add(0, admin, false);
+			stored = checmate_seal_add(stored, delegated, true);
+			KUNIT_EXPECT_LE(test, stored, U8_MAX);
+			KUNIT_EXPECT_EQ(test,
+					checmate_seals_binding(stored, false),
+					admin);
+			KUNIT_EXPECT_EQ(test,
+					checmate_seals_binding(stored, true),
+					admin | delegated);
+		}
+	}
+	/* A delegated LOCKED seal does not stop the init admin. */
+	stored = checmate_seal_add(0, CHECMATE_SEAL_LOCKED, true);
+	KUNIT_EXPECT_TRUE(test,
+			  checmate_seal_permits(checmate_seals_binding(stored, false),
+						CHECMATE_SEAL_OP_ATTACH));
+	KUNIT_EXPECT_FALSE(test,
+			   checmate_seal_permits(checmate_seals_binding(stored, true),
+						 CHECMATE_SEAL_OP_ATTACH));
+}
+
 static struct kunit_case ctl_test_cases[] = {
+	KUNIT_CASE(test_seal_binding),
 	KUNIT_CASE_PARAM(test_ctl_check, ctl_gen_params),
 	KUNIT_CASE(test_seal_mask),
 	KUNIT_CASE(test_ctl_size),

@@ -4,15 +4,18 @@
  *
  * A privileged caller has CAP_SYS_ADMIN in the initial user namespace and
  * may do everything. A delegated caller lives in another user namespace
- * and holds a BPF token whose bpffs mount delegates Checmate programs; as
- * with seccomp and Landlock it must have no_new_privs set or CAP_SYS_ADMIN
- * in its own user namespace, and that is checked before any argument is
- * looked at. A delegated caller may load programs that only allow or deny
- * (they cannot write their context), attach and detach its own programs
- * on cgroups whose cgroup.procs it may write inside its cgroup namespace,
- * and read or add seals there; never reset. Every task governed by a
- * delegated program runs execve with no_new_privs semantics, so a policy
- * written by a less privileged party can never confuse a set-id binary.
+ * and holds a BPF token whose bpffs mount delegates Checmate; as with
+ * seccomp and Landlock it must have no_new_privs set or CAP_SYS_ADMIN in
+ * its own user namespace, and that is checked before any argument is
+ * looked at. Nobody else in the initial user namespace may use Checmate.
+ * A delegated caller may load programs that only allow or deny (they
+ * cannot write their context), attach, replace and detach its own
+ * programs on cgroups whose cgroup.procs it may write inside its cgroup
+ * namespace (which must belong to the delegation's user namespace), and
+ * read or add seals there; never reset. Delegated programs govern only
+ * credentials inside their token's user namespace, and every task they
+ * govern runs execve with no_new_privs semantics, so a policy written by
+ * a less privileged party can never confuse a set-id binary.
  */
 
 #include <linux/binfmts.h>
@@ -41,12 +44,18 @@
  * checmate_may_call - Whether a caller may use Checmate at all
  * @caller: What is known of the caller, before any argument.
  *
+ * Apart from the init admin, only callers outside the initial user
+ * namespace may be delegated, and only with no_new_privs set or
+ * CAP_SYS_ADMIN in their own user namespace.
+ *
  * Return: 0 if it is privileged or may be delegated, -%EPERM otherwise.
  */
 int checmate_may_call(const struct checmate_caller *caller)
 {
 	if (caller->init_admin)
 		return 0;
+	if (caller->init_ns)
+		return -EPERM;
 	if (!caller->no_new_privs && !caller->ns_admin)
 		return -EPERM;
 	return 0;
@@ -75,9 +84,12 @@ int checmate_may(const struct checmate_caller *caller, enum checmate_op op,
 	case CHECMATE_OP_DETACH:
 		if (!target->prog_delegated || !target->prog_in_caller_ns)
 			return -EPERM;
-		fallthrough;
+		return target->cgroup_writable && target->cgroup_in_ns ?
+		       0 : -EPERM;
 	case CHECMATE_OP_GET:
 	case CHECMATE_OP_SEAL:
+		if (!caller->token)
+			return -EPERM;
 		return target->cgroup_writable && target->cgroup_in_ns ?
 		       0 : -EPERM;
 	case CHECMATE_OP_RESET:
@@ -86,13 +98,28 @@ int checmate_may(const struct checmate_caller *caller, enum checmate_op op,
 	}
 }
 
+/* CAP_SYS_ADMIN in @ns, without auditing a denial or marking its use. */
+static bool quiet_capable(struct user_namespace *ns)
+{
+	return !security_capable(current_cred(), ns, CAP_SYS_ADMIN,
+				 CAP_OPT_NOAUDIT);
+}
+
+/*
+ * What is known of the current task; @token counts only if it is from
+ * the caller's own, non-initial user namespace.
+ */
 static void current_caller(struct checmate_caller *caller,
 			   const struct bpf_token *token)
 {
-	caller->init_admin = capable(CAP_SYS_ADMIN);
-	caller->ns_admin = ns_capable(current_user_ns(), CAP_SYS_ADMIN);
+	struct user_namespace *ns = current_user_ns();
+
+	caller->init_admin = quiet_capable(&init_user_ns);
+	caller->init_ns = ns == &init_user_ns;
+	caller->ns_admin = !caller->init_ns && quiet_capable(ns);
 	caller->no_new_privs = task_no_new_privs(current);
-	caller->token = token && token->userns != &init_user_ns;
+	caller->token = token && token->userns != &init_user_ns &&
+			token->userns == ns;
 }
 
 /**
@@ -137,6 +164,27 @@ int checmate_bpf_check_load_caller(const struct bpf_token *token)
 	return checmate_may(&caller, CHECMATE_OP_LOAD, NULL);
 }
 
+/**
+ * checmate_ctl_check_caller - Whether the caller may use BPF_CHECMATE_CTL
+ * @token: The BPF token of the command, if it delegates BPF_CHECMATE_CTL.
+ * @delegated: Set to true if the caller is not the init admin.
+ *
+ * Return: 0 if the caller is the init admin, or may be delegated and
+ * holds such a token from its own user namespace; -%EPERM otherwise.
+ */
+int checmate_ctl_check_caller(const struct bpf_token *token, bool *delegated)
+{
+	struct checmate_caller caller;
+	int err;
+
+	current_caller(&caller, token);
+	*delegated = !caller.init_admin;
+	err = checmate_may_call(&caller);
+	if (err || caller.init_admin)
+		return err;
+	return caller.token ? 0 : -EPERM;
+}
+
 /* Whether the caller may write @cgrp's cgroup.procs, as cgroup_may_write(). */
 static bool cgroup_writable(struct cgroup *cgrp, struct super_block *sb)
 {
@@ -154,19 +202,39 @@ static bool cgroup_writable(struct cgroup *cgrp, struct super_block *sb)
 	return ok;
 }
 
-static bool cgroup_in_current_ns(struct cgroup *cgrp)
+/*
+ * Whether @cgrp is in the scope of a delegation to @userns: inside the
+ * caller's cgroup namespace, which must belong to @userns (or to a user
+ * namespace inside it). A task of the container's user namespace that is
+ * still in the host's cgroup namespace has no scope.
+ */
+static bool cgroup_in_scope(struct cgroup *cgrp,
+			    const struct user_namespace *userns)
 {
-	struct cgroup *root = current->nsproxy->cgroup_ns->root_cset->dfl_cgrp;
+	const struct cgroup_namespace *cgns = current->nsproxy->cgroup_ns;
 
-	return cgroup_is_descendant(cgrp, root);
+	return in_userns(userns, cgns->user_ns) &&
+	       cgroup_is_descendant(cgrp, cgns->root_cset->dfl_cgrp);
+}
+
+/* Fills @target's program fields for a delegated caller. */
+static void target_prog(struct checmate_target *target,
+			const struct bpf_prog *prog)
+{
+	target->prog_delegated = checmate_prog_delegated(prog);
+	target->prog_in_caller_ns = target->prog_delegated &&
+		current_in_userns(prog->aux->token->userns);
 }
 
 /**
  * checmate_get_cgroup - Resolve a cgroup fd once and check the caller on it
  * @op: What the caller asks to do on the cgroup's hook.
  * @prog: For attach and detach, the program; NULL otherwise.
+ * @token: For the other operations, the caller's BPF token, if any.
  * @cgroup_fd: The cgroup v2 directory fd.
  *
+ * A delegated caller's scope is its cgroup namespace, which must belong
+ * to the user namespace of the delegation (@prog's token, or @token).
  * The cgroup that was checked is the one returned, so that the operation
  * cannot be redirected to another cgroup by swapping the fd in between.
  *
@@ -174,8 +242,11 @@ static bool cgroup_in_current_ns(struct cgroup *cgrp)
  * is not a cgroup v2 directory, or ERR_PTR(-%EPERM) if not allowed.
  */
 struct cgroup *checmate_get_cgroup(enum checmate_op op,
-				   const struct bpf_prog *prog, u32 cgroup_fd)
+				   const struct bpf_prog *prog,
+				   const struct bpf_token *token,
+				   u32 cgroup_fd)
 {
+	const struct user_namespace *userns = NULL;
 	struct checmate_target target = {};
 	struct cgroup_subsys_state *css;
 	struct checmate_caller caller;
@@ -196,17 +267,19 @@ struct cgroup *checmate_get_cgroup(enum checmate_op op,
 		err = -EBADF;
 		goto out;
 	}
-	current_caller(&caller, NULL);
+	current_caller(&caller, token);
 	if (caller.init_admin)
 		goto out;
-	if (prog && checmate_prog_delegated(prog)) {
-		target.prog_delegated = true;
-		target.prog_in_caller_ns =
-			current_in_userns(prog->aux->token->userns);
+	if (prog) {
+		target_prog(&target, prog);
+		if (target.prog_delegated)
+			userns = prog->aux->token->userns;
+	} else if (caller.token) {
+		userns = token->userns;
 	}
 	target.cgroup_writable = cgroup_writable(cgrp,
 						 file_inode(fd_file(f))->i_sb);
-	target.cgroup_in_ns = cgroup_in_current_ns(cgrp);
+	target.cgroup_in_ns = userns && cgroup_in_scope(cgrp, userns);
 	err = checmate_may(&caller, op, &target);
 out:
 	fdput(f);
@@ -229,12 +302,87 @@ struct cgroup *checmate_bpf_get_cgroup(const struct bpf_prog *prog,
 				       u32 cgroup_fd, bool detach)
 {
 	return checmate_get_cgroup(detach ? CHECMATE_OP_DETACH :
-				   CHECMATE_OP_ATTACH, prog, cgroup_fd);
+				   CHECMATE_OP_ATTACH, prog, NULL, cgroup_fd);
 }
 
-/* Whether a delegated program is in effect for the current task. */
+/**
+ * checmate_bpf_check_prog - Whether the caller may remove a program
+ * @prog: The program an attach with %BPF_F_REPLACE would replace.
+ *
+ * The cgroup was checked when it was resolved; the program must be the
+ * caller's own as well.
+ *
+ * Return: 0 if allowed, -%EPERM otherwise.
+ */
+int checmate_bpf_check_prog(const struct bpf_prog *prog)
+{
+	struct checmate_target target = { .cgroup_writable = true,
+					  .cgroup_in_ns = true };
+	struct checmate_caller caller;
+
+	current_caller(&caller, NULL);
+	if (!caller.init_admin)
+		target_prog(&target, prog);
+	return checmate_may(&caller, CHECMATE_OP_DETACH, &target);
+}
+
+/**
+ * checmate_bpf_check_link - Whether the caller may update or detach a link
+ * @cgrp: The cgroup the link is attached to.
+ * @prog: The link's program.
+ * @new_prog: For an update, the program that would replace it; else NULL.
+ *
+ * Holding a link fd is not enough: the caller must be the init admin, or
+ * a delegated caller acting on its own programs in its own scope.
+ *
+ * Return: 0 if allowed, -%EPERM otherwise.
+ */
+int checmate_bpf_check_link(struct cgroup *cgrp, const struct bpf_prog *prog,
+			    const struct bpf_prog *new_prog)
+{
+	struct checmate_target target = { .cgroup_writable = true };
+	struct checmate_caller caller;
+	int err;
+
+	current_caller(&caller, NULL);
+	if (caller.init_admin)
+		return 0;
+	target_prog(&target, prog);
+	if (new_prog && target.prog_in_caller_ns) {
+		target_prog(&target, new_prog);
+		if (target.prog_in_caller_ns &&
+		    new_prog->aux->token->userns != prog->aux->token->userns)
+			target.prog_in_caller_ns = false;
+	}
+	target.cgroup_in_ns = target.prog_in_caller_ns &&
+			      cgroup_in_scope(cgrp, prog->aux->token->userns);
+	err = checmate_may(&caller, CHECMATE_OP_DETACH, &target);
+	return err;
+}
+
+/**
+ * checmate_bpf_bound_by_delegated - Whether delegated seals bind an operation
+ * @prog: The program the operation is on.
+ * @release: The operation is the release of @prog's link (its last fd
+ *	closed, its pin removed), which has no caller.
+ *
+ * Seals set by delegated callers bind delegated callers, never the init
+ * admin; the release of a delegated program's link is bound by them.
+ *
+ * Return: True if the hook's delegated seals apply.
+ */
+bool checmate_bpf_bound_by_delegated(const struct bpf_prog *prog,
+				     bool release)
+{
+	if (release)
+		return prog && checmate_prog_delegated(prog);
+	return !quiet_capable(&init_user_ns);
+}
+
+/* Whether a delegated program governs the current task. */
 static bool governed_by_delegated(void)
 {
+	const struct user_namespace *subject = current_user_ns();
 	const struct bpf_prog_array_item *item;
 	const struct bpf_prog_array *array;
 	const struct bpf_prog *prog;
@@ -251,7 +399,8 @@ static bool governed_by_delegated(void)
 		array = rcu_dereference(cgrp->bpf.effective[checmate_atype(hook)]);
 		for (item = &array->items[0]; (prog = READ_ONCE(item->prog));
 		     item++) {
-			if (checmate_prog_delegated(prog)) {
+			if (checmate_prog_governs(prog, subject) &&
+			    checmate_prog_delegated(prog)) {
 				found = true;
 				break;
 			}

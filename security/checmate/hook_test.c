@@ -8,6 +8,7 @@
 #include <linux/string.h>
 
 #include "hook.h"
+#include "setup.h"
 #include "limits.h"
 
 struct hook_case {
@@ -96,7 +97,28 @@ static void test_hook_invalid_names(struct kunit *const test)
 			CHECMATE_HOOK_SOCKET_BIND);
 }
 
+/* Which LSM decides a hook before Checmate, for the boot-time warning. */
+static void test_lsm_before(struct kunit *const test)
+{
+	static const struct lsm_id other = { .name = "other", .id = 1000 };
+	struct security_hook_list ours = { .lsmid = &checmate_lsmid };
+	struct security_hook_list theirs = { .lsmid = &other };
+	struct lsm_static_call calls[3] = {};
+
+	KUNIT_EXPECT_NULL(test, checmate_lsm_before(calls, ARRAY_SIZE(calls)));
+	calls[0].hl = &ours;
+	KUNIT_EXPECT_NULL(test, checmate_lsm_before(calls, ARRAY_SIZE(calls)));
+	calls[1].hl = &theirs;
+	/* after Checmate: fine */
+	KUNIT_EXPECT_NULL(test, checmate_lsm_before(calls, ARRAY_SIZE(calls)));
+	calls[0].hl = &theirs;
+	calls[1].hl = &ours;
+	KUNIT_EXPECT_STREQ(test, checmate_lsm_before(calls, ARRAY_SIZE(calls)),
+			   "other");
+}
+
 static struct kunit_case hook_test_cases[] = {
+	KUNIT_CASE(test_lsm_before),
 	KUNIT_CASE_PARAM(test_hook_name_round_trip, hook_gen_params),
 	KUNIT_CASE(test_hook_table_complete),
 	KUNIT_CASE(test_hook_names_well_formed),

@@ -5,8 +5,13 @@
  * Each hook fills its UAPI context from the socket and the address, runs
  * the effective programs of the socket's cgroup (of the current task's for
  * socket_create), and applies the verdict and, for socket_bind, the
- * rewritten address. Kernel-internal sockets are never shown to programs.
- * With no program attached to a hook anywhere, the hook is a static branch.
+ * rewritten address. The context shows what the kernel will act on, not
+ * what user space wrote: an AF_UNSPEC address that inet reads as AF_INET
+ * is shown as AF_INET, an IPv4-mapped IPv6 address as the IPv4 address,
+ * and a connected stream's sends as going to its peer; a send that
+ * connects (MSG_FASTOPEN) runs socket_connect programs too.
+ * Kernel-internal sockets are never shown to programs. With no program
+ * attached to a hook anywhere, the hook is a static branch.
  */
 
 #include <linux/in.h>
@@ -18,6 +23,7 @@
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
 #include <net/request_sock.h>
+#include <uapi/linux/sctp.h>
 #include <net/sock.h>
 
 #include "bpf.h"
@@ -30,82 +36,156 @@ static bool is_user_sock(const struct socket *sock)
 	return sock->sk && !sock->sk->sk_kern_sock;
 }
 
-/* Reads family, address and port of a sockaddr of @len bytes. */
-static void read_sockaddr(const struct sockaddr *sa, int len, u32 *family,
-			  u32 addr[4], u32 *port)
+/*
+ * What programs see of an address, and the form to write a rewrite back
+ * in: family AF_INET covers IPv4-mapped IPv6 addresses too, since the
+ * kernel makes an IPv4 connection or binding for them.
+ */
+enum addr_form {
+	FORM_NONE,	/* not an inet address: shown as family only */
+	FORM_IN,	/* struct sockaddr_in */
+	FORM_IN6,	/* struct sockaddr_in6 */
+	FORM_IN6_MAPPED, /* struct sockaddr_in6 with ::ffff:a.b.c.d */
+};
+
+struct addr_view {
+	u32 family;
+	u32 addr[4];
+	u32 port;
+	enum addr_form form;
+};
+
+/* Shows a v4-mapped IPv6 address as the IPv4 address it stands for. */
+static void unmap_v4(struct addr_view *v)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (v->family != AF_INET6 ||
+	    !ipv6_addr_v4mapped((const struct in6_addr *)v->addr))
+		return;
+	v->family = AF_INET;
+	v->addr[0] = v->addr[3];
+	v->addr[1] = 0;
+	v->addr[2] = 0;
+	v->addr[3] = 0;
+	v->form = FORM_IN6_MAPPED;
+#endif
+}
+
+/* Reads a struct sockaddr_in whatever its sin_family says. */
+static void view_in(const struct sockaddr *sa, int len, struct addr_view *v)
+{
+	const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+
+	if (len < (int)sizeof(*in))
+		return;
+	v->family = AF_INET;
+	v->addr[0] = in->sin_addr.s_addr;
+	v->port = ntohs(in->sin_port);
+	v->form = FORM_IN;
+}
+
+/* Reads a struct sockaddr_in6 whatever its sin6_family says. */
+static void view_in6(const struct sockaddr *sa, int len, struct addr_view *v)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+
+	if (len < SIN6_LEN_RFC2133)
+		return;
+	v->family = AF_INET6;
+	memcpy(v->addr, &in6->sin6_addr, sizeof(v->addr));
+	v->port = ntohs(in6->sin6_port);
+	v->form = FORM_IN6;
+	unmap_v4(v);
+#endif
+}
+
+/* Reads a sockaddr of @len bytes by its own family. */
+static void view_sockaddr(const struct sockaddr *sa, int len,
+			  struct addr_view *v)
 {
 	if (len < (int)offsetofend(struct sockaddr, sa_family))
 		return;
-	*family = sa->sa_family;
-	switch (sa->sa_family) {
-	case AF_INET:
-		if (len < (int)sizeof(struct sockaddr_in))
-			return;
-		addr[0] = ((const struct sockaddr_in *)sa)->sin_addr.s_addr;
-		*port = ntohs(((const struct sockaddr_in *)sa)->sin_port);
-		break;
-#if IS_ENABLED(CONFIG_IPV6)
-	case AF_INET6:
-		if (len < SIN6_LEN_RFC2133)
-			return;
-		memcpy(addr, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
-		*port = ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
-		break;
-#endif
-	}
+	v->family = sa->sa_family;
+	if (sa->sa_family == AF_INET)
+		view_in(sa, len, v);
+	else if (sa->sa_family == AF_INET6)
+		view_in6(sa, len, v);
 }
 
-/* Writes a rewritten address and port back; the family cannot change. */
-static int write_sockaddr(struct sockaddr *sa, int len, const u32 addr[4],
-			  u32 port)
-{
-	if (len < (int)offsetofend(struct sockaddr, sa_family))
-		return 0;
-	switch (sa->sa_family) {
-	case AF_INET:
-		if (len < (int)sizeof(struct sockaddr_in))
-			return 0;
-		if (port > U16_MAX || addr[1] || addr[2] || addr[3])
-			return -EINVAL;
-		((struct sockaddr_in *)sa)->sin_addr.s_addr = addr[0];
-		((struct sockaddr_in *)sa)->sin_port = htons(port);
-		break;
-#if IS_ENABLED(CONFIG_IPV6)
-	case AF_INET6:
-		if (len < SIN6_LEN_RFC2133)
-			return 0;
-		if (port > U16_MAX)
-			return -EINVAL;
-		memcpy(&((struct sockaddr_in6 *)sa)->sin6_addr, addr, 16);
-		((struct sockaddr_in6 *)sa)->sin6_port = htons(port);
-		break;
-#endif
-	}
-	return 0;
-}
-
-/* Reads the local (@local) or remote address of a connected or bound sk. */
-static void read_sock_addr(const struct sock *sk, bool local, u32 addr[4],
-			   u32 *port)
+/* Reads the local (@local) or remote address of a bound or connected sk. */
+static void view_sock(const struct sock *sk, bool local, struct addr_view *v)
 {
 	const struct inet_sock *inet = inet_sk(sk);
 
+	v->family = sk->sk_family;
 	switch (sk->sk_family) {
 	case AF_INET:
-		addr[0] = local ? READ_ONCE(inet->inet_rcv_saddr) :
-				  READ_ONCE(inet->inet_daddr);
+		v->addr[0] = local ? READ_ONCE(inet->inet_rcv_saddr) :
+				     READ_ONCE(inet->inet_daddr);
 		break;
 #if IS_ENABLED(CONFIG_IPV6)
 	case AF_INET6:
-		memcpy(addr, local ? &sk->sk_v6_rcv_saddr : &sk->sk_v6_daddr,
-		       16);
+		memcpy(v->addr, local ? &sk->sk_v6_rcv_saddr : &sk->sk_v6_daddr,
+		       sizeof(v->addr));
 		break;
 #endif
 	default:
 		return;
 	}
-	*port = local ? READ_ONCE(inet->inet_num) :
-			ntohs(READ_ONCE(inet->inet_dport));
+	v->port = local ? READ_ONCE(inet->inet_num) :
+			  ntohs(READ_ONCE(inet->inet_dport));
+	unmap_v4(v);
+}
+
+/*
+ * The address a bind acts on. An AF_INET socket binds an AF_UNSPEC address
+ * as AF_INET (the kernel accepts it with INADDR_ANY), and a raw AF_INET
+ * socket reads any address as a struct sockaddr_in.
+ */
+static void view_bind(const struct sock *sk, const struct sockaddr *sa,
+		      int len, struct addr_view *v)
+{
+	if (sk->sk_family == AF_INET &&
+	    len >= (int)offsetofend(struct sockaddr, sa_family) &&
+	    sa->sa_family != AF_INET &&
+	    (sa->sa_family == AF_UNSPEC || sk->sk_type == SOCK_RAW))
+		view_in(sa, len, v);
+	else
+		view_sockaddr(sa, len, v);
+}
+
+/* Writes a rewritten address and port back in the form it was read. */
+static int write_view(struct sockaddr *sa, const struct addr_view *v,
+		      const u32 addr[4], u32 port)
+{
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)sa;
+	struct sockaddr_in *in = (struct sockaddr_in *)sa;
+
+	if (v->form == FORM_NONE)
+		return 0;
+	if (port > U16_MAX)
+		return -EINVAL;
+	if (v->form != FORM_IN6 && (addr[1] || addr[2] || addr[3]))
+		return -EINVAL;
+	switch (v->form) {
+	case FORM_IN:
+		in->sin_family = AF_INET;
+		in->sin_addr.s_addr = addr[0];
+		in->sin_port = htons(port);
+		break;
+	case FORM_IN6:
+		memcpy(&in6->sin6_addr, addr, sizeof(in6->sin6_addr));
+		in6->sin6_port = htons(port);
+		break;
+	case FORM_IN6_MAPPED:
+		ipv6_addr_set_v4mapped(addr[0], &in6->sin6_addr);
+		in6->sin6_port = htons(port);
+		break;
+	default:
+		break;
+	}
+	return 0;
 }
 
 static int hook_socket_create(int family, int type, int protocol, int kern)
@@ -121,73 +201,151 @@ static int hook_socket_create(int family, int type, int protocol, int kern)
 	return checmate_run_current(CHECMATE_HOOK_SOCKET_CREATE, &ctx);
 }
 
+/* Runs socket_bind programs for one address; applies their rewrite. */
+static int run_bind(struct sock *sk, struct sockaddr *address, int addrlen)
+{
+	struct checmate_socket_bind_ctx ctx = {};
+	struct addr_view v = {};
+	int ret;
+
+	view_bind(sk, address, addrlen, &v);
+	ctx.family = v.family;
+	ctx.protocol = sk->sk_protocol;
+	memcpy(ctx.addr, v.addr, sizeof(ctx.addr));
+	ctx.port = v.port;
+	ret = checmate_run_sock(CHECMATE_HOOK_SOCKET_BIND, sk, &ctx);
+	if (ret)
+		return ret;
+	if (ctx.port == v.port && !memcmp(ctx.addr, v.addr, sizeof(v.addr)))
+		return 0;
+	ret = write_view(address, &v, ctx.addr, ctx.port);
+	if (!ret && v.form != FORM_NONE)
+		checmate_count(CHECMATE_HOOK_SOCKET_BIND, CHECMATE_STAT_REWRITE);
+	return ret;
+}
+
 static int hook_socket_bind(struct socket *sock, struct sockaddr *address,
 			    int addrlen)
 {
-	struct checmate_socket_bind_ctx ctx = {};
-	u32 addr[4], port;
-	int ret;
-
 	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_BIND) || !is_user_sock(sock))
 		return 0;
-	ctx.protocol = sock->sk->sk_protocol;
-	read_sockaddr(address, addrlen, &ctx.family, ctx.addr, &ctx.port);
-	memcpy(addr, ctx.addr, sizeof(addr));
-	port = ctx.port;
-	ret = checmate_run_sock(CHECMATE_HOOK_SOCKET_BIND, sock->sk, &ctx);
-	if (ret)
-		return ret;
-	if (port == ctx.port && !memcmp(addr, ctx.addr, sizeof(addr)))
-		return 0;
-	ret = write_sockaddr(address, addrlen, ctx.addr, ctx.port);
-	if (!ret)
-		checmate_count(CHECMATE_HOOK_SOCKET_BIND, CHECMATE_STAT_REWRITE);
-	return ret;
+	return run_bind(sock->sk, address, addrlen);
+}
+
+/* Runs socket_connect programs for one address. */
+static int run_connect(const struct sock *sk, const struct sockaddr *address,
+		       int addrlen)
+{
+	struct checmate_socket_connect_ctx ctx = {};
+	struct addr_view v = {};
+
+	view_sockaddr(address, addrlen, &v);
+	ctx.family = v.family;
+	ctx.protocol = sk->sk_protocol;
+	memcpy(ctx.addr, v.addr, sizeof(ctx.addr));
+	ctx.port = v.port;
+	return checmate_run_sock(CHECMATE_HOOK_SOCKET_CONNECT, sk, &ctx);
 }
 
 static int hook_socket_connect(struct socket *sock, struct sockaddr *address,
 			       int addrlen)
 {
-	struct checmate_socket_connect_ctx ctx = {};
-
 	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_CONNECT) ||
 	    !is_user_sock(sock))
 		return 0;
-	ctx.protocol = sock->sk->sk_protocol;
-	read_sockaddr(address, addrlen, &ctx.family, ctx.addr, &ctx.port);
-	return checmate_run_sock(CHECMATE_HOOK_SOCKET_CONNECT, sock->sk, &ctx);
+	return run_connect(sock->sk, address, addrlen);
 }
 
 static int hook_socket_listen(struct socket *sock, int backlog)
 {
 	struct checmate_socket_listen_ctx ctx = {};
+	struct addr_view v = {};
 
 	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_LISTEN) ||
 	    !is_user_sock(sock))
 		return 0;
-	ctx.family = sock->sk->sk_family;
+	view_sock(sock->sk, true, &v);
+	ctx.family = v.family;
 	ctx.protocol = sock->sk->sk_protocol;
+	memcpy(ctx.addr, v.addr, sizeof(ctx.addr));
+	ctx.port = v.port;
 	ctx.backlog = backlog;
-	read_sock_addr(sock->sk, true, ctx.addr, &ctx.port);
 	return checmate_run_sock(CHECMATE_HOOK_SOCKET_LISTEN, sock->sk, &ctx);
+}
+
+/* TCP and MPTCP: connected streams, which ignore a message's address. */
+static bool is_inet_stream(const struct sock *sk)
+{
+	return (sk->sk_family == AF_INET || sk->sk_family == AF_INET6) &&
+	       sk->sk_type == SOCK_STREAM &&
+	       (sk->sk_protocol == IPPROTO_TCP ||
+		sk->sk_protocol == IPPROTO_MPTCP);
+}
+
+/*
+ * Whether a send connects the socket: sendto(MSG_FASTOPEN) on an
+ * unconnected TCP or MPTCP socket connects to msg_name without going
+ * through connect(2). (TCP_FASTOPEN_CONNECT goes through connect(2).)
+ */
+static bool send_connects(const struct socket *sock, const struct msghdr *msg)
+{
+	return is_inet_stream(sock->sk) && (msg->msg_flags & MSG_FASTOPEN) &&
+	       msg->msg_name && READ_ONCE(sock->state) == SS_UNCONNECTED;
+}
+
+/*
+ * The destination of a send. A datagram socket sends to msg_name if there
+ * is one: an AF_INET socket reads an AF_UNSPEC one as AF_INET, a raw
+ * AF_INET6 socket as AF_INET6, while UDP over AF_INET6 takes AF_UNSPEC for
+ * "no address", the connected peer.
+ */
+static void view_send(const struct socket *sock, const struct msghdr *msg,
+		      struct addr_view *v)
+{
+	const struct sockaddr *sa = msg->msg_name;
+	const struct sock *sk = sock->sk;
+	int len = msg->msg_namelen;
+
+	if (is_inet_stream(sk) && !send_connects(sock, msg))
+		sa = NULL;
+	if (!sa || len < (int)offsetofend(struct sockaddr, sa_family))
+		view_sock(sk, false, v);
+	else if (sa->sa_family != AF_UNSPEC)
+		view_sockaddr(sa, len, v);
+	else if (sk->sk_family == AF_INET)
+		view_in(sa, len, v);
+	else if (sk->sk_family == AF_INET6 && sk->sk_type == SOCK_RAW)
+		view_in6(sa, len, v);
+	else if (sk->sk_family == AF_INET6)
+		view_sock(sk, false, v);
 }
 
 static int hook_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 			       int size)
 {
+	const bool connect_on = checmate_enabled(CHECMATE_HOOK_SOCKET_CONNECT);
+	const bool send_on = checmate_enabled(CHECMATE_HOOK_SOCKET_SENDMSG);
 	struct checmate_socket_sendmsg_ctx ctx = {};
+	struct addr_view v = {};
+	int ret;
 
-	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_SENDMSG) ||
-	    !is_user_sock(sock))
+	if ((!connect_on && !send_on) || !is_user_sock(sock))
 		return 0;
-	ctx.family = sock->sk->sk_family;
+	if (connect_on && send_connects(sock, msg)) {
+		/* an implicit connect: socket_connect programs decide it */
+		ret = run_connect(sock->sk, msg->msg_name, msg->msg_namelen);
+		if (ret)
+			return ret;
+	}
+	if (!send_on)
+		return 0;
+	view_send(sock, msg, &v);
+	ctx.family = v.family;
 	ctx.protocol = sock->sk->sk_protocol;
+	memcpy(ctx.addr, v.addr, sizeof(ctx.addr));
+	ctx.port = v.port;
 	ctx.len = size;
-	if (msg->msg_name && msg->msg_namelen)
-		read_sockaddr(msg->msg_name, msg->msg_namelen, &ctx.family,
-			      ctx.addr, &ctx.port);
-	else
-		read_sock_addr(sock->sk, false, ctx.addr, &ctx.port);
+	ctx.type = sock->sk->sk_type;
 	return checmate_run_sock(CHECMATE_HOOK_SOCKET_SENDMSG, sock->sk, &ctx);
 }
 
@@ -219,6 +377,65 @@ static int hook_inet_conn_request(const struct sock *sk, struct sk_buff *skb,
 	return checmate_run_sock(CHECMATE_HOOK_INET_CONN_REQUEST, sk, &ctx);
 }
 
+/*
+ * SCTP's own ways to bind and connect: sctp_bindx(3) and
+ * SCTP_SET_PEER_PRIMARY_ADDR name local addresses, sctp_connectx(3), a
+ * send that creates an association and SCTP_PRIMARY_ADDR remote ones.
+ * @address holds a packed list of addresses; each goes to the programs of
+ * its hook (socket_bind programs may rewrite it, as for bind(2)).
+ * Addresses a peer adds with ASCONF (SCTP_PARAM_*) arrive without a task
+ * and are not shown.
+ */
+static int hook_sctp_bind_connect(struct sock *sk, int optname,
+				  struct sockaddr *address, int addrlen)
+{
+	bool bind;
+	int off, len, ret;
+
+	switch (optname) {
+	case SCTP_SOCKOPT_BINDX_ADD:
+	case SCTP_SET_PEER_PRIMARY_ADDR:
+		bind = true;
+		if (!checmate_enabled(CHECMATE_HOOK_SOCKET_BIND))
+			return 0;
+		break;
+	case SCTP_SOCKOPT_CONNECTX:
+	case SCTP_SENDMSG_CONNECT:
+	case SCTP_PRIMARY_ADDR:
+		bind = false;
+		if (!checmate_enabled(CHECMATE_HOOK_SOCKET_CONNECT))
+			return 0;
+		break;
+	default:
+		return 0;
+	}
+	if (sk->sk_kern_sock)
+		return 0;
+	for (off = 0; off < addrlen; off += len) {
+		struct sockaddr *sa = (struct sockaddr *)((u8 *)address + off);
+
+		if (addrlen - off < (int)offsetofend(struct sockaddr, sa_family))
+			return -EINVAL;
+		switch (sa->sa_family) {
+		case AF_UNSPEC:
+		case AF_INET:
+			len = sizeof(struct sockaddr_in);
+			break;
+		case AF_INET6:
+			len = sizeof(struct sockaddr_in6);
+			break;
+		default:
+			return -EINVAL;
+		}
+		if (len > addrlen - off)
+			return -EINVAL;
+		ret = bind ? run_bind(sk, sa, len) : run_connect(sk, sa, len);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static struct security_hook_list checmate_net_hooks[] __ro_after_init = {
 	LSM_HOOK_INIT(socket_create, hook_socket_create),
 	LSM_HOOK_INIT(socket_bind, hook_socket_bind),
@@ -226,6 +443,7 @@ static struct security_hook_list checmate_net_hooks[] __ro_after_init = {
 	LSM_HOOK_INIT(socket_listen, hook_socket_listen),
 	LSM_HOOK_INIT(socket_sendmsg, hook_socket_sendmsg),
 	LSM_HOOK_INIT(inet_conn_request, hook_inet_conn_request),
+	LSM_HOOK_INIT(sctp_bind_connect, hook_sctp_bind_connect),
 };
 
 __init void checmate_add_net_hooks(void)

@@ -13,4 +13,7 @@ extern bool checmate_initialized;
 
 extern const struct lsm_id checmate_lsmid;
 
+const char *checmate_lsm_before(const struct lsm_static_call *calls,
+				size_t count);
+
 #endif /* _SECURITY_CHECMATE_SETUP_H */

@@ -546,7 +546,7 @@ static int list_one(const char *path, const struct stat *st, int type,
 	__u32 ids[256], cnt, i, h;
 	bool any = false, first_hook = true;
 	struct checmate_ctl c;
-	char seals[64];
+	char seals[64], dseals[64];
 	int cgfd, fd, n;
 
 	if (type != FTW_D)
@@ -560,7 +560,7 @@ static int list_one(const char *path, const struct stat *st, int type,
 		list_status = EXIT_FAIL;
 	for (h = 1; h <= nr_hooks; h++) {
 		if (ctl(CHECMATE_CTL_GET, cgfd, h, &c, 0) ||
-		    (!c.prog_cnt && !c.seals))
+		    (!c.prog_cnt && !c.seals && !c.delegated_seals))
 			continue;
 		if (!any) {
 			if (json) {
@@ -574,15 +574,20 @@ static int list_one(const char *path, const struct stat *st, int type,
 			list_first = false;
 		}
 		seals_str(c.seals, seals, sizeof(seals));
+		seals_str(c.delegated_seals, dseals, sizeof(dseals));
 		if (json) {
 			printf("%s{\"hook\":\"%s\",\"seals\":\"%s\",",
 			       first_hook ? "" : ",", hook_name(h), seals);
+			printf("\"delegated_seals\":\"%s\",", dseals);
 			printf("\"effective\":%u,\"programs\":[",
 			       c.effective_prog_cnt);
 		} else {
-			printf("  %-18s own %u  effective %u  seals %s\n",
+			printf("  %-18s own %u  effective %u  seals %s",
 			       hook_name(h), c.prog_cnt, c.effective_prog_cnt,
 			       seals);
+			if (c.delegated_seals)
+				printf("  delegated-seals %s", dseals);
+			printf("\n");
 		}
 		first_hook = false;
 		for (i = 0, n = 0; i < cnt; i++) {

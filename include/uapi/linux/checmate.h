@@ -142,6 +142,13 @@ struct checmate_socket_listen_ctx {
  *	if any, otherwise the connected peer's (zero if unknown).
  * @port: Destination port, likewise.
  * @len: Number of bytes to send.
+ * @type: Socket type (SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, ...): a raw
+ *	socket's @protocol is any IP protocol, IPPROTO_TCP included.
+ *
+ * The destination is the one the kernel sends to: for a connected TCP or
+ * MPTCP socket always its peer (the protocol ignores msg_name), for a
+ * datagram socket msg_name read as the protocol reads it (see "What
+ * programs see" in Documentation/userspace-api/checmate.rst).
  */
 struct checmate_socket_sendmsg_ctx {
 	__u32 family;
@@ -149,6 +156,7 @@ struct checmate_socket_sendmsg_ctx {
 	__u32 addr[4];
 	__u32 port;
 	__u32 len;
+	__u32 type;
 };
 
 /**
@@ -276,6 +284,13 @@ enum checmate_ctl_op {
  *	otherwise.
  * @prog_flags: Zero on input; set by CHECMATE_CTL_PROG_INFO to the
  *	program's CHECMATE_PROG_* flags.
+ * @delegated_seals: Zero on input; set by CHECMATE_CTL_GET to the seals
+ *	delegated callers added, which bind only delegated callers (with
+ *	a struct of at least %CHECMATE_CTL_SIZE_VER2 bytes).
+ *
+ * CHECMATE_CTL_GET sets @seals to the seals that bind the caller: for the
+ * init admin, those the init admin added; for a delegated caller, those
+ * and the ones delegated callers added.
  */
 struct checmate_ctl {
 	__u32 op;
@@ -286,11 +301,14 @@ struct checmate_ctl {
 	__u32 effective_prog_cnt;
 	__u32 prog_fd;
 	__u32 prog_flags;
+	__u32 delegated_seals;
 };
 
 /* Size of the first published struct checmate_ctl. */
 #define CHECMATE_CTL_SIZE_VER0 24
 /* With prog_fd and prog_flags, for CHECMATE_CTL_PROG_INFO. */
 #define CHECMATE_CTL_SIZE_VER1 32
+/* With delegated_seals. */
+#define CHECMATE_CTL_SIZE_VER2 36
 
 #endif /* _UAPI_LINUX_CHECMATE_H */

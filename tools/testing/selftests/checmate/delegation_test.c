@@ -9,180 +9,16 @@
  */
 
 #include <arpa/inet.h>
-#include <linux/capability.h>
-#include <linux/mount.h>
 #include <netinet/in.h>
-#include <sched.h>
-#include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 
 #include "common.h"
+#include "token.h"
 
 #define CONNECT_PORT	offsetof(struct checmate_socket_connect_ctx, port)
 #define BIND_PORT	offsetof(struct checmate_socket_bind_ctx, port)
 #define PROG_ERRNO	ENOTUNIQ
 #define HOOK		CHECMATE_HOOK_SOCKET_CONNECT
-#define USER		1000
-
-static int sendfd(int sock, int fd)
-{
-	char iobuf[1] = { 0 }, buf[CMSG_SPACE(sizeof(int))];
-	struct iovec io = { .iov_base = iobuf, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &io, .msg_iovlen = 1,
-		.msg_control = buf, .msg_controllen = sizeof(buf),
-	};
-	struct cmsghdr *cmsg;
-
-	memset(buf, 0, sizeof(buf));
-	cmsg = CMSG_FIRSTHDR(&msg);
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
-}
-
-static int recvfd(int sock)
-{
-	char iobuf[1], buf[CMSG_SPACE(sizeof(int))];
-	struct iovec io = { .iov_base = iobuf, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &io, .msg_iovlen = 1,
-		.msg_control = buf, .msg_controllen = sizeof(buf),
-	};
-	struct cmsghdr *cmsg;
-	int fd;
-
-	if (recvmsg(sock, &msg, 0) != 1)
-		return -1;
-	cmsg = CMSG_FIRSTHDR(&msg);
-	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
-	return fd;
-}
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-	close(fd);
-	return ok ? 0 : -1;
-}
-
-static int fsconfig_str(int fs, const char *key, const char *val)
-{
-	return syscall(__NR_fsconfig, fs, FSCONFIG_SET_STRING, key, val, 0);
-}
-
-/* Drops CAP_SYS_ADMIN, keeping the rest (CAP_BPF for the token). */
-static int drop_sys_admin(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(__NR_capget, &hdr, data))
-		return -1;
-	data[0].effective &= ~(1U << CAP_SYS_ADMIN);
-	data[0].permitted &= ~(1U << CAP_SYS_ADMIN);
-	data[0].inheritable = 0;
-	data[1].inheritable = 0;
-	return syscall(__NR_capset, &hdr, data);
-}
-
-enum mode {
-	NS_ADMIN,	/* CAP_SYS_ADMIN in its user namespace */
-	NNP,		/* no CAP_SYS_ADMIN, but no_new_privs */
-	PLAIN,		/* neither */
-};
-
-/* Reports a failed step of the delegated child on stderr. */
-static int failed(const char *what)
-{
-	fprintf(stderr, "# delegated child: %s: %s\n", what, strerror(errno));
-	return -1;
-}
-
-/* The delegated child: returns a token fd, or -1. */
-static int become_delegated(int sock, const char *cg, enum mode mode)
-{
-	union bpf_attr attr;
-	int fs, mnt, bpffs, token;
-
-	cg_enter_path(cg);
-	if (setresgid(USER, USER, USER) || setresuid(USER, USER, USER))
-		return failed("setresuid");
-	/* Changing uid made us non-dumpable: /proc/self would be root's. */
-	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
-		return failed("dumpable");
-	if (unshare(CLONE_NEWUSER))
-		return failed("unshare(CLONE_NEWUSER)");
-	if (write_str("/proc/self/setgroups", "deny"))
-		return failed("setgroups");
-	if (write_str("/proc/self/uid_map", "0 1000 1"))
-		return failed("uid_map");
-	if (write_str("/proc/self/gid_map", "0 1000 1"))
-		return failed("gid_map");
-	if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
-		return failed("setresuid(0)");
-	if (unshare(CLONE_NEWNS))
-		return failed("unshare(CLONE_NEWNS)");
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		return failed("mount");
-	fs = syscall(__NR_fsopen, "bpf", 0);
-	if (fs < 0)
-		return failed("fsopen");
-	if (sendfd(sock, fs))
-		return failed("sendfd");
-	mnt = recvfd(sock);
-	if (mnt < 0)
-		return failed("recvfd");
-	bpffs = openat(mnt, ".", O_RDONLY | O_DIRECTORY);
-	if (bpffs < 0)
-		return failed("open bpffs");
-	memset(&attr, 0, sizeof(attr));
-	attr.token_create.bpffs_fd = bpffs;
-	token = sys_bpf(BPF_TOKEN_CREATE, &attr);
-	if (token < 0)
-		return failed("BPF_TOKEN_CREATE");
-	if (mode != NS_ADMIN && drop_sys_admin())
-		return failed("capset");
-	if (mode == NNP && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		return failed("no_new_privs");
-	return token;
-}
-
-/* The privileged parent's part: set the delegation options. */
-static int delegate(struct __test_metadata *const _metadata, int sock)
-{
-	char buf[32];
-	int fs, mnt;
-
-	fs = recvfd(sock);
-	ASSERT_LE(0, fs);
-	snprintf(buf, sizeof(buf), "0x%llx", 1ULL << BPF_PROG_LOAD);
-	ASSERT_EQ(0, fsconfig_str(fs, "delegate_cmds", buf));
-	snprintf(buf, sizeof(buf), "0x%llx", 1ULL << BPF_PROG_TYPE_CHECMATE);
-	ASSERT_EQ(0, fsconfig_str(fs, "delegate_progs", buf));
-	snprintf(buf, sizeof(buf), "0x%llx", 1ULL << BPF_CHECMATE);
-	ASSERT_EQ(0, fsconfig_str(fs, "delegate_attachs", buf));
-	ASSERT_EQ(0, syscall(__NR_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL,
-			     NULL, 0));
-	mnt = syscall(__NR_fsmount, fs, 0, 0);
-	ASSERT_LE(0, mnt);
-	ASSERT_EQ(0, sendfd(sock, mnt));
-	close(mnt);
-	close(fs);
-	return 0;
-}
 
 static int load_token(__u32 hook, const struct bpf_insn *insns, size_t cnt,
 		      int token)
@@ -246,29 +82,12 @@ FIXTURE_TEARDOWN(deleg)
 }
 
 /* Runs @fn as a delegated child in @mode; returns its exit status. */
-#define run_delegated(mode, fn) ({					\
-	int __sv[2], __status;						\
-	pid_t __pid;							\
-									\
-	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, __sv));	\
-	__pid = fork();							\
-	ASSERT_LE(0, __pid);						\
-	if (__pid == 0) {						\
-		int __token;						\
-									\
-		close(__sv[0]);						\
-		__token = become_delegated(__sv[1], self->own, mode);	\
-		_exit(__token < 0 ? 99 : fn(self, __token));		\
-	}								\
-	close(__sv[1]);							\
-	delegate(_metadata, __sv[0]);					\
-	close(__sv[0]);							\
-	ASSERT_EQ(__pid, waitpid(__pid, &__status, 0));			\
-	WIFEXITED(__status) ? WEXITSTATUS(__status) : 128;		\
-})
+#define run_delegated(mode, fn) \
+	run_delegated_fn(_metadata, self->own, mode, fn, self)
 
-static int delegated_admin(struct _test_data_deleg *self, int token)
+static int delegated_admin(void *arg, int token)
 {
+	struct _test_data_deleg *self = arg;
 	const struct bpf_insn deny[] = {
 		LDX_W(BPF_REG_2, BPF_REG_1, CONNECT_PORT),
 		MOV64_IMM(BPF_REG_0, 0),
@@ -281,9 +100,7 @@ static int delegated_admin(struct _test_data_deleg *self, int token)
 		MOV64_IMM(BPF_REG_0, 0),
 		EXIT(),
 	};
-	struct checmate_ctl ctl = {
-		.op = CHECMATE_CTL_GET, .cgroup_fd = self->own_fd, .hook = HOOK,
-	};
+	struct checmate_ctl ctl;
 	int prog;
 
 	/* Loads with the token, and only with it. */
@@ -315,15 +132,21 @@ static int delegated_admin(struct _test_data_deleg *self, int token)
 	if (link_create(self->own_fd, self->host_prog) != -1 ||
 	    errno != EPERM)
 		return 9;
-	/* Control: get and seal its own cgroup, never reset. */
-	if (checmate_ctl_sized(&ctl, sizeof(ctl)) || ctl.prog_cnt != 2)
+	/* Control: get and seal its own cgroup with its token, never reset. */
+	if (checmate_get_token(&ctl, self->own_fd, HOOK, token) ||
+	    ctl.prog_cnt != 2)
 		return 10;
-	if (checmate_ctl(CHECMATE_CTL_RESET, self->own_fd, HOOK, 0) != -1 ||
-	    errno != EPERM)
+	if (checmate_ctl_token(CHECMATE_CTL_RESET, self->own_fd, HOOK, 0,
+			       token) != -1 || errno != EPERM)
 		return 11;
-	if (checmate_ctl(CHECMATE_CTL_SEAL, self->other_fd, HOOK,
-			 CHECMATE_SEAL_DENY_RESET) != -1 || errno != EPERM)
+	if (checmate_ctl_token(CHECMATE_CTL_SEAL, self->other_fd, HOOK,
+			       CHECMATE_SEAL_DENY_RESET, token) != -1 ||
+	    errno != EPERM)
 		return 12;
+	/* Without the token, even its own cgroup is out of reach. */
+	if (checmate_ctl(CHECMATE_CTL_GET, self->own_fd, HOOK, 0) != -1 ||
+	    errno != EPERM)
+		return 15;
 	/* Its own program it may detach. */
 	if (prog_detach(self->own_fd, prog))
 		return 13;
@@ -347,8 +170,9 @@ static const struct bpf_insn ret_1[] = {
 	MOV64_IMM(BPF_REG_0, 1), EXIT(),
 };
 
-static int delegated_nnp(struct _test_data_deleg *self, int token)
+static int delegated_nnp(void *arg, int token)
 {
+	struct _test_data_deleg *self = arg;
 	int prog = load_token(HOOK, allow_all, ARRAY_SIZE(allow_all), token);
 
 	if (prog < 0)
@@ -381,8 +205,10 @@ TEST_F(deleg, no_new_privs_instead_of_sys_admin)
 	EXPECT_EQ(1, delegated);
 }
 
-static int delegated_plain(struct _test_data_deleg *self, int token)
+static int delegated_plain(void *arg, int token)
 {
+	struct _test_data_deleg *self = arg;
+
 	/* Without no_new_privs or CAP_SYS_ADMIN: EPERM, even with garbage. */
 	if (load_token(HOOK, allow_all, ARRAY_SIZE(allow_all), token) != -1 ||
 	    errno != EPERM)
@@ -429,27 +255,284 @@ static int suid_euid(struct __test_metadata *const _metadata,
 	return atoi(buf);
 }
 
+/* Copies the set-user-ID helper to /tmp, owned by @uid; its path. */
+static void install_suid(struct __test_metadata *const _metadata,
+			 char *helper, size_t size, int uid)
+{
+	char cmd[256];
+
+	snprintf(helper, size, "/tmp/checmate_suid_%d_%d", getpid(), uid);
+	snprintf(cmd, sizeof(cmd),
+		 "cp ./suid_helper %s && chown %d:%d %s && chmod 4755 %s",
+		 helper, uid, uid, helper, helper);
+	ASSERT_EQ(0, system(cmd));
+}
+
+/* In the delegated child: runs the helper as namespace uid 1; its euid. */
+static int ns_suid_euid(const char *helper)
+{
+	char buf[32] = {};
+	int pipefd[2], status;
+	pid_t pid;
+
+	if (pipe(pipefd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(pipefd[1], 1);
+		if (setresgid(1, 1, 1) || setresuid(1, 1, 1))
+			_exit(1);
+		execl(helper, helper, NULL);
+		_exit(2);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], buf, sizeof(buf) - 1) <= 0)
+		buf[0] = '-';
+	close(pipefd[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		return -1;
+	return buf[0] == '-' ? -1 : atoi(buf);
+}
+
+static char ns_helper[64];
+
+static int delegated_exec(void *arg, int token)
+{
+	struct _test_data_deleg *self = arg;
+	int prog;
+
+	/* Not yet governed by its own program: the helper gains ns root. */
+	if (ns_suid_euid(ns_helper) != 0)
+		return 1;
+	prog = load_token(HOOK, allow_all, ARRAY_SIZE(allow_all), token);
+	if (prog < 0 || prog_attach(self->own_fd, prog, BPF_F_ALLOW_MULTI))
+		return 2;
+	/* Governed: set-user-ID is ignored, as under no_new_privs. */
+	if (ns_suid_euid(ns_helper) != 1)
+		return 3;
+	return 0;
+}
+
 TEST_F(deleg, governed_tasks_exec_with_no_new_privs)
 {
-	char helper[64], cmd[256];
+	/* Owned by the container's root (uid USER outside). */
+	install_suid(_metadata, ns_helper, sizeof(ns_helper), USER);
+	EXPECT_EQ(0, run_delegated(NS_ADMIN, delegated_exec));
+	unlink(ns_helper);
+}
 
-	snprintf(helper, sizeof(helper), "/tmp/checmate_suid_%d", getpid());
-	snprintf(cmd, sizeof(cmd),
-		 "cp ./suid_helper %s && chown 0:0 %s && chmod 4755 %s",
-		 helper, helper, helper);
-	ASSERT_EQ(0, system(cmd));
+TEST_F(deleg, host_tasks_not_governed_by_delegated_programs)
+{
+	char helper[64];
+
+	install_suid(_metadata, helper, sizeof(helper), 0);
 	/*
-	 * Only the host's (privileged) program governs the cgroup so far:
-	 * set-user-ID works, so the test can fail.
+	 * A delegated (allow-all) program governs the container's cgroup; a
+	 * host task moved in (as nsenter or docker exec do) keeps its host
+	 * credentials and is not governed by it: set-user-ID still works.
 	 */
-	EXPECT_EQ(0, suid_euid(_metadata, helper, self->own));
-	/* A delegated (allow-all) program now governs it too. */
 	ASSERT_EQ(0, run_delegated(NS_ADMIN, delegated_nnp));
 	EXPECT_EQ(2, query_count(self->own_fd, 0, NULL, 0));
-	EXPECT_EQ(65534, suid_euid(_metadata, helper, self->own));
-	/* Outside it, nothing changes. */
+	EXPECT_EQ(0, suid_euid(_metadata, helper, self->own));
 	EXPECT_EQ(0, suid_euid(_metadata, helper, self->other));
 	unlink(helper);
+}
+
+static int delegated_deny(void *arg, int token)
+{
+	struct _test_data_deleg *self = arg;
+	const struct bpf_insn deny[] = {
+		LDX_W(BPF_REG_2, BPF_REG_1, CONNECT_PORT),
+		MOV64_IMM(BPF_REG_0, 0),
+		JNE_IMM(BPF_REG_2, self->port, 1),
+		MOV64_IMM(BPF_REG_0, -PROG_ERRNO),
+		EXIT(),
+	};
+	int prog = load_token(HOOK, deny, ARRAY_SIZE(deny), token);
+
+	if (prog < 0 || prog_attach(self->own_fd, prog, BPF_F_ALLOW_MULTI))
+		return 1;
+	/* It governs the container's own tasks. */
+	return connect_errno(self->port) == PROG_ERRNO ? 0 : 2;
+}
+
+TEST_F(deleg, host_connect_not_governed_by_delegated_programs)
+{
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, run_delegated(NS_ADMIN, delegated_deny));
+	/* Root of the initial user namespace, moved into the cgroup. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		cg_enter_path(self->own);
+		_exit(connect_errno(self->port));
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+static int delegated_host_cgroupns(void *arg, int token)
+{
+	struct _test_data_deleg *self = arg;
+	int prog = load_token(HOOK, allow_all, ARRAY_SIZE(allow_all), token);
+
+	if (prog < 0)
+		return 1;
+	/* Its own, writable cgroup, but no cgroup namespace of its own. */
+	if (prog_attach(self->own_fd, prog, BPF_F_ALLOW_MULTI) != -1 ||
+	    errno != EPERM)
+		return 2;
+	if (link_create(self->own_fd, prog) != -1 || errno != EPERM)
+		return 3;
+	if (checmate_ctl_token(CHECMATE_CTL_SEAL, self->own_fd, HOOK,
+			       CHECMATE_SEAL_LOCKED, token) != -1 ||
+	    errno != EPERM)
+		return 4;
+	return 0;
+}
+
+TEST_F(deleg, scope_is_the_tokens_cgroup_namespace)
+{
+	EXPECT_EQ(0, run_delegated(HOST_CGROUPNS, delegated_host_cgroupns));
+	EXPECT_EQ(1, query_count(self->own_fd, 0, NULL, 0));
+	EXPECT_EQ(0, checmate_seals(self->own_fd, HOOK));
+}
+
+static int delegated_seal_locked(void *arg, int token)
+{
+	struct _test_data_deleg *self = arg;
+	int prog = load_token(HOOK, allow_all, ARRAY_SIZE(allow_all), token);
+	struct checmate_ctl ctl;
+
+	if (prog < 0 || prog_attach(self->own_fd, prog, BPF_F_ALLOW_MULTI))
+		return 1;
+	if (checmate_ctl_token(CHECMATE_CTL_SEAL, self->own_fd, HOOK,
+			       CHECMATE_SEAL_LOCKED, token))
+		return 2;
+	/* Its own seal binds the container, its root included. */
+	if (prog_detach(self->own_fd, prog) != -1 || errno != EPERM)
+		return 3;
+	if (prog_attach(self->own_fd, prog, BPF_F_ALLOW_MULTI) != -1 ||
+	    errno != EPERM)
+		return 4;
+	if (checmate_get_token(&ctl, self->own_fd, HOOK, token) ||
+	    ctl.seals != CHECMATE_SEAL_LOCKED ||
+	    ctl.delegated_seals != CHECMATE_SEAL_LOCKED)
+		return 5;
+	return 0;
+}
+
+TEST_F(deleg, delegated_seal_never_binds_init_admin)
+{
+	struct checmate_ctl ctl = {
+		.op = CHECMATE_CTL_GET, .cgroup_fd = self->own_fd, .hook = HOOK,
+	};
+	__u32 ids[4];
+	int prog;
+
+	ASSERT_EQ(0, run_delegated(NS_ADMIN, delegated_seal_locked));
+	/* The init admin sees it, and is not bound by it. */
+	ASSERT_EQ(0, checmate_ctl_sized(&ctl, sizeof(ctl)));
+	EXPECT_EQ(0, ctl.seals);
+	EXPECT_EQ(CHECMATE_SEAL_LOCKED, ctl.delegated_seals);
+	prog = load_ret(HOOK, 0);
+	ASSERT_LE(0, prog);
+	EXPECT_EQ(0, prog_attach(self->own_fd, prog, BPF_F_ALLOW_MULTI));
+	EXPECT_EQ(0, prog_detach(self->own_fd, prog));
+	/* It may even remove the container's program. */
+	ASSERT_EQ(2, query_count(self->own_fd, 0, ids, 4));
+	EXPECT_EQ(0, checmate_ctl(CHECMATE_CTL_RESET, self->own_fd, HOOK, 0));
+	EXPECT_EQ(0, query_count(self->own_fd, 0, NULL, 0));
+	close(prog);
+}
+
+static int delegated_under_root_seal(void *arg, int token)
+{
+	struct _test_data_deleg *self = arg;
+	int prog = load_token(HOOK, allow_all, ARRAY_SIZE(allow_all), token);
+
+	/* Append-only: attaching is fine, removing its own program is not. */
+	if (prog < 0 || prog_attach(self->own_fd, prog, BPF_F_ALLOW_MULTI))
+		return 1;
+	if (prog_detach(self->own_fd, prog) != -1 || errno != EPERM)
+		return 2;
+	return 0;
+}
+
+TEST_F(deleg, init_admin_seal_binds_delegated)
+{
+	ASSERT_EQ(0, checmate_ctl(CHECMATE_CTL_SEAL, self->own_fd, HOOK,
+				  CHECMATE_SEAL_APPEND_ONLY));
+	EXPECT_EQ(0, run_delegated(NS_ADMIN, delegated_under_root_seal));
+	EXPECT_EQ(2, query_count(self->own_fd, 0, NULL, 0));
+}
+
+static int delegated_replace_host(void *arg, int token)
+{
+	struct _test_data_deleg *self = arg;
+	int prog = load_token(HOOK, allow_all, ARRAY_SIZE(allow_all), token);
+	union bpf_attr attr;
+
+	if (prog < 0)
+		return 1;
+	/* It holds the host program's fd, inherited: not enough. */
+	memset(&attr, 0, sizeof(attr));
+	attr.target_fd = self->own_fd;
+	attr.attach_bpf_fd = prog;
+	attr.attach_type = BPF_CHECMATE;
+	attr.attach_flags = BPF_F_ALLOW_MULTI | BPF_F_REPLACE;
+	attr.replace_bpf_fd = self->host_prog;
+	if (sys_bpf(BPF_PROG_ATTACH, &attr) != -1 || errno != EPERM)
+		return 2;
+	return 0;
+}
+
+TEST_F(deleg, replace_of_host_program_refused)
+{
+	__u32 id;
+
+	EXPECT_EQ(0, run_delegated(NS_ADMIN, delegated_replace_host));
+	ASSERT_EQ(1, query_count(self->own_fd, 0, &id, 1));
+	EXPECT_EQ(prog_id(self->host_prog), id);
+}
+
+static int host_link_fd;
+
+static int delegated_host_link(void *arg, int token)
+{
+	int prog = load_token(HOOK, allow_all, ARRAY_SIZE(allow_all), token);
+	union bpf_attr attr;
+
+	if (prog < 0)
+		return 1;
+	memset(&attr, 0, sizeof(attr));
+	attr.link_detach.link_fd = host_link_fd;
+	if (sys_bpf(BPF_LINK_DETACH, &attr) != -1 || errno != EPERM)
+		return 2;
+	memset(&attr, 0, sizeof(attr));
+	attr.link_update.link_fd = host_link_fd;
+	attr.link_update.new_prog_fd = prog;
+	if (sys_bpf(BPF_LINK_UPDATE, &attr) != -1 || errno != EPERM)
+		return 3;
+	return 0;
+}
+
+TEST_F(deleg, host_link_fd_in_a_container_refused)
+{
+	int prog = load_ret(HOOK, 0);
+
+	ASSERT_LE(0, prog);
+	host_link_fd = link_create(self->own_fd, prog);
+	ASSERT_LE(0, host_link_fd);
+	EXPECT_EQ(0, run_delegated(NS_ADMIN, delegated_host_link));
+	EXPECT_EQ(2, query_count(self->own_fd, 0, NULL, 0));
+	close(host_link_fd);
+	close(prog);
 }
 
 TEST_HARNESS_MAIN

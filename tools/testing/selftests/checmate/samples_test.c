@@ -163,6 +163,56 @@ TEST_F(samples, egress_allowlist)
 	EXPECT_EQ(0, reach(AF_INET6, SOCK_STREAM, "::1", 8006));
 }
 
+/* sendto() 127.0.0.2 on a socket(AF_INET, @type, @proto); 0 or the errno. */
+static int send_proto(int type, int proto, int flags, sa_family_t family,
+		      int port)
+{
+	struct sockaddr_in in = { .sin_family = family };
+	char buf[8] = { 8 };	/* an ICMP echo request, for ping sockets */
+	int fd, err = 0;
+
+	in.sin_port = htons(port);
+	in.sin_addr.s_addr = htonl(0x7f000002);
+	fd = socket(AF_INET, type, proto);
+	if (fd < 0)
+		return -errno;
+	if (sendto(fd, buf, sizeof(buf), flags, (struct sockaddr *)&in,
+		   sizeof(in)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* Every way to send to a destination the allowlist does not have. */
+TEST_F(samples, egress_every_send_path)
+{
+	ASSERT_EQ(0, sh("echo 0 0 > /proc/sys/net/ipv4/ping_group_range"));
+	ASSERT_EQ(0, sh("checmate_egress attach %s %s %s", self->path,
+			self->dir, "127.0.0.0/8,8000-8010"));
+	/* The allowed destination is reachable, so the test can fail. */
+	EXPECT_EQ(0, send_proto(SOCK_DGRAM, IPPROTO_UDP, 0, AF_INET, 8005));
+	EXPECT_EQ(EACCES, send_proto(SOCK_DGRAM, IPPROTO_UDP, 0, AF_INET,
+				     9053));
+	/* UDP-Lite, ping, raw (even with IPPROTO_TCP) are checked too. */
+	EXPECT_EQ(EACCES, send_proto(SOCK_DGRAM, IPPROTO_UDPLITE, 0, AF_INET,
+				     9053));
+	EXPECT_EQ(EACCES, send_proto(SOCK_DGRAM, IPPROTO_ICMP, 0, AF_INET, 0));
+	EXPECT_EQ(EACCES, send_proto(SOCK_RAW, IPPROTO_TCP, 0, AF_INET, 0));
+	EXPECT_EQ(EACCES, send_proto(SOCK_RAW, IPPROTO_UDP, 0, AF_INET, 0));
+	/* An AF_UNSPEC destination is sent to as AF_INET. */
+	EXPECT_EQ(EACCES, send_proto(SOCK_DGRAM, IPPROTO_UDP, 0, AF_UNSPEC,
+				     9053));
+	/* TCP Fast Open connects without connect(2). */
+	EXPECT_EQ(EACCES, send_proto(SOCK_STREAM, IPPROTO_TCP, MSG_FASTOPEN,
+				     AF_INET, 9005));
+	/* IPv4-mapped IPv6 is IPv4, both ways. */
+	EXPECT_EQ(0, reach(AF_INET6, SOCK_STREAM, "::ffff:127.0.0.1", 8005));
+	EXPECT_EQ(EACCES, reach(AF_INET6, SOCK_STREAM, "::ffff:127.0.0.1",
+				9005));
+	EXPECT_EQ(EACCES, reach(AF_INET6, SOCK_DGRAM, "::ffff:127.0.0.2",
+				9053));
+}
+
 TEST_F(samples, egress_through_checmate_ctl)
 {
 	/* An empty allowlist: every IP destination is denied. */
@@ -214,6 +264,27 @@ TEST_F(samples, bind_rewrite)
 	ASSERT_EQ(0, getsockname(cli, (struct sockaddr *)&ss, &len));
 	EXPECT_EQ(80, ntohs(((struct sockaddr_in *)&ss)->sin_port));
 	close(cli);
+	/* An AF_UNSPEC or an IPv4-mapped bind is rewritten too. */
+	cg_enter(_metadata, self->cg);
+	{
+		struct sockaddr_in un = { .sin_family = AF_UNSPEC,
+					  .sin_port = htons(80) };
+
+		srv = socket(AF_INET, SOCK_STREAM, 0);
+		ASSERT_EQ(0, bind(srv, (struct sockaddr *)&un, sizeof(un)));
+		len = sizeof(ss);
+		ASSERT_EQ(0, getsockname(srv, (struct sockaddr *)&ss, &len));
+		EXPECT_EQ(8080, ntohs(((struct sockaddr_in *)&ss)->sin_port));
+		close(srv);
+	}
+	ss = sa(AF_INET6, "::ffff:127.0.0.1", 80, &len);
+	srv = socket(AF_INET6, SOCK_STREAM, 0);
+	ASSERT_EQ(0, bind(srv, (struct sockaddr *)&ss, len));
+	len = sizeof(ss);
+	ASSERT_EQ(0, getsockname(srv, (struct sockaddr *)&ss, &len));
+	EXPECT_EQ(8080, ntohs(((struct sockaddr_in6 *)&ss)->sin6_port));
+	close(srv);
+	cg_enter(_metadata, "");
 	/* A bad mapping is refused. */
 	EXPECT_EQ(2, sh("checmate_bind_rewrite map %s %s 80:70000 2>/dev/null",
 			self->dir, self->path));

@@ -400,11 +400,32 @@ TEST_F(ctl, prog_info)
 	prog = load_ret(HOOK, 0);
 	ASSERT_LE(0, prog);
 	EXPECT_EQ(0, checmate_prog_flags(prog));
-	/* Not a program, not a Checmate program. */
+	/* Not a program (a directory, a map, a link, no fd): EBADF. */
 	EXPECT_EQ(-1, checmate_prog_flags(self->cgfd));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(EBADF, errno);
 	EXPECT_EQ(-1, checmate_prog_flags(-1));
 	EXPECT_EQ(EBADF, errno);
+	{
+		union bpf_attr attr;
+		int map, link;
+
+		memset(&attr, 0, sizeof(attr));
+		attr.map_type = BPF_MAP_TYPE_ARRAY;
+		attr.key_size = 4;
+		attr.value_size = 4;
+		attr.max_entries = 1;
+		map = sys_bpf(BPF_MAP_CREATE, &attr);
+		ASSERT_LE(0, map);
+		EXPECT_EQ(-1, checmate_prog_flags(map));
+		EXPECT_EQ(EBADF, errno);
+		link = link_create(self->cgfd, prog);
+		ASSERT_LE(0, link);
+		EXPECT_EQ(-1, checmate_prog_flags(link));
+		EXPECT_EQ(EBADF, errno);
+		close(link);
+		close(map);
+	}
+	/* A program of another type: EINVAL. */
 	filter = load_socket_filter();
 	ASSERT_LE(0, filter);
 	EXPECT_EQ(-1, checmate_prog_flags(filter));

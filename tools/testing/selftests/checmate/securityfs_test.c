@@ -55,6 +55,21 @@ TEST(listed_in_securityfs_lsm)
 	EXPECT_EQ(1, found);
 }
 
+/*
+ * The default CONFIG_LSM order puts Checmate first after capability, ahead
+ * of Landlock (built into the test kernel, with its own socket_bind hook),
+ * so that a bind rewrite happens before anyone else checks the address.
+ */
+TEST(first_after_capability)
+{
+	char buf[4096];
+
+	read_file(_metadata, "/sys/kernel/security/lsm", buf, sizeof(buf),
+		  sizeof(buf));
+	EXPECT_EQ(0, strncmp(buf, "capability,checmate,", 20)) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, ",landlock")) TH_LOG("%s", buf);
+}
+
 TEST(listed_by_lsm_list_modules)
 {
 	__u64 ids[64];
