@@ -2,12 +2,15 @@
 /*
  * Checmate sample: egress allowlist for a cgroup
  *
- * connect(2) and sendmsg(2) (UDP included) from the cgroup may only reach
- * the IPv4 and IPv6 prefixes in allow4/allow6, each with an optional port
- * range; anything else fails with EACCES and is counted per destination
- * in denials. Programs can only read the allowlists (BPF_F_RDONLY_PROG):
- * only the trusted loader, through bpf(2), changes them, live. The longest
- * matching prefix decides: a /32 rule hides the ports of a wider one.
+ * connect(2) (and TCP Fast Open sends, which connect) and every send that
+ * is not on a connected TCP or MPTCP stream (UDP, UDP-Lite, ping, SCTP)
+ * from the cgroup may only reach the IPv4 and IPv6 prefixes in
+ * allow4/allow6, each with an optional port range; anything else fails
+ * with EACCES and is counted per destination in denials. Raw and packet
+ * sockets, whose packets name their own destination, cannot be created.
+ * Programs can only read the allowlists (BPF_F_RDONLY_PROG): only the
+ * trusted loader, through bpf(2), changes them, live. The longest matching
+ * prefix decides: a /32 rule hides the ports of a wider one.
  */
 
 #include <linux/bpf.h>
@@ -107,6 +110,20 @@ int egress_sendmsg(struct checmate_socket_sendmsg_ctx *ctx)
 	     ctx->protocol == EGRESS_IPPROTO_MPTCP))
 		return 0;
 	return check(ctx->family, addr, ctx->port);
+}
+
+/*
+ * Sockets whose destination no address shows: a raw socket may send
+ * packets with its own IP header (IP_HDRINCL, IPPROTO_RAW), whose
+ * destination need not be msg_name's, and a packet socket builds whole
+ * frames. An egress allowlist cannot let those through.
+ */
+SEC("checmate/socket_create")
+int egress_socket(struct checmate_socket_create_ctx *ctx)
+{
+	if (ctx->family == EGRESS_AF_PACKET || ctx->type == EGRESS_SOCK_RAW)
+		return -EACCES;
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "GPL";

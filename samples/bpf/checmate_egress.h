@@ -16,6 +16,8 @@
 #define EGRESS_IPPROTO_TCP	6
 #define EGRESS_IPPROTO_MPTCP	262
 #define EGRESS_SOCK_STREAM	1
+#define EGRESS_SOCK_RAW		3
+#define EGRESS_AF_PACKET	17
 
 /* LPM trie keys: prefix length, then the address in network order. */
 struct egress_key4 {

@@ -213,7 +213,8 @@ static int show_denials(const char *dir)
 static int do_detach(const char *dir)
 {
 	static const char *const names[] = {
-		"link_egress_connect", "link_egress_sendmsg", "allow4",
+		"link_egress_connect", "link_egress_sendmsg",
+		"link_egress_socket", "allow4",
 		"allow6", "denials",
 	};
 	char path[PATH_MAX];

@@ -182,7 +182,12 @@ int checmate_ctl_check_caller(const struct bpf_token *token, bool *delegated)
 	err = checmate_may_call(&caller);
 	if (err || caller.init_admin)
 		return err;
-	return caller.token ? 0 : -EPERM;
+	/* as for a load with the token: CAP_BPF in its user namespace */
+	if (!caller.token ||
+	    security_capable(current_cred(), token->userns, CAP_BPF,
+			     CAP_OPT_NOAUDIT))
+		return -EPERM;
+	return 0;
 }
 
 /* Whether the caller may write @cgrp's cgroup.procs, as cgroup_may_write(). */
@@ -217,13 +222,17 @@ static bool cgroup_in_scope(struct cgroup *cgrp,
 	       cgroup_is_descendant(cgrp, cgns->root_cset->dfl_cgrp);
 }
 
-/* Fills @target's program fields for a delegated caller. */
+/*
+ * Fills @target's program fields for a delegated caller: the program must
+ * have been loaded with a token of the caller's own user namespace (not an
+ * ancestor's: a nested container never acts on its parent's programs).
+ */
 static void target_prog(struct checmate_target *target,
 			const struct bpf_prog *prog)
 {
 	target->prog_delegated = checmate_prog_delegated(prog);
 	target->prog_in_caller_ns = target->prog_delegated &&
-		current_in_userns(prog->aux->token->userns);
+		prog->aux->token->userns == current_user_ns();
 }
 
 /**
@@ -333,7 +342,10 @@ int checmate_bpf_check_prog(const struct bpf_prog *prog)
  * @new_prog: For an update, the program that would replace it; else NULL.
  *
  * Holding a link fd is not enough: the caller must be the init admin, or
- * a delegated caller acting on its own programs in its own scope.
+ * a delegated caller with CAP_SYS_ADMIN in its user namespace (the
+ * container's root: a link names no cgroup fd whose cgroup.procs could be
+ * checked) acting on its own programs in its own scope. Called with
+ * cgroup_mutex held.
  *
  * Return: 0 if allowed, -%EPERM otherwise.
  */
@@ -347,15 +359,17 @@ int checmate_bpf_check_link(struct cgroup *cgrp, const struct bpf_prog *prog,
 	current_caller(&caller, NULL);
 	if (caller.init_admin)
 		return 0;
-	target_prog(&target, prog);
-	if (new_prog && target.prog_in_caller_ns) {
+	if (!caller.ns_admin)
+		return -EPERM;
+	/* both programs of an update: the caller's own */
+	if (new_prog) {
 		target_prog(&target, new_prog);
-		if (target.prog_in_caller_ns &&
-		    new_prog->aux->token->userns != prog->aux->token->userns)
-			target.prog_in_caller_ns = false;
+		if (!target.prog_in_caller_ns)
+			return -EPERM;
 	}
+	target_prog(&target, prog);
 	target.cgroup_in_ns = target.prog_in_caller_ns &&
-			      cgroup_in_scope(cgrp, prog->aux->token->userns);
+			      cgroup_in_scope(cgrp, current_user_ns());
 	err = checmate_may(&caller, CHECMATE_OP_DETACH, &target);
 	return err;
 }

@@ -283,14 +283,17 @@ static bool is_inet_stream(const struct sock *sk)
 }
 
 /*
- * Whether a send connects the socket: sendto(MSG_FASTOPEN) on an
- * unconnected TCP or MPTCP socket connects to msg_name without going
- * through connect(2). (TCP_FASTOPEN_CONNECT goes through connect(2).)
+ * Whether a send may connect the socket: sendto(MSG_FASTOPEN) on a TCP or
+ * MPTCP socket connects to msg_name without going through connect(2).
+ * The socket's state is not looked at: it is not locked here, and another
+ * thread could disconnect it before the send connects (on a connected
+ * socket the send fails with EISCONN anyway). TCP_FASTOPEN_CONNECT goes
+ * through connect(2).
  */
 static bool send_connects(const struct socket *sock, const struct msghdr *msg)
 {
 	return is_inet_stream(sock->sk) && (msg->msg_flags & MSG_FASTOPEN) &&
-	       msg->msg_name && READ_ONCE(sock->state) == SS_UNCONNECTED;
+	       msg->msg_name;
 }
 
 /*
@@ -320,6 +323,51 @@ static void view_send(const struct socket *sock, const struct msghdr *msg,
 		view_sock(sk, false, v);
 }
 
+/*
+ * An SCTP send that creates an association may name more peer addresses
+ * in SCTP_DSTADDRV4/V6 control messages, with msg_name's port: the
+ * association may send to each, so each goes to socket_connect programs.
+ */
+static int run_sctp_dstaddrs(const struct sock *sk, struct msghdr *msg)
+{
+	const struct sockaddr *name = msg->msg_name;
+	struct cmsghdr *cmsg;
+	u16 port = 0;
+	int ret;
+
+	if (msg->msg_control_is_user)
+		return 0;
+	if (name && msg->msg_namelen >= (int)sizeof(struct sockaddr_in) &&
+	    (name->sa_family == AF_INET || name->sa_family == AF_INET6))
+		port = ((const struct sockaddr_in *)name)->sin_port;
+	for_each_cmsghdr(cmsg, msg) {
+		size_t dlen = cmsg->cmsg_len - sizeof(*cmsg);
+		struct sockaddr_in6 in6 = { .sin6_family = AF_INET6 };
+		struct sockaddr_in in = { .sin_family = AF_INET };
+
+		if (cmsg->cmsg_level != IPPROTO_SCTP)
+			continue;
+		if (cmsg->cmsg_type == SCTP_DSTADDRV4 &&
+		    dlen >= sizeof(in.sin_addr)) {
+			in.sin_port = port;
+			memcpy(&in.sin_addr, CMSG_DATA(cmsg), sizeof(in.sin_addr));
+			ret = run_connect(sk, (struct sockaddr *)&in, sizeof(in));
+		} else if (cmsg->cmsg_type == SCTP_DSTADDRV6 &&
+			   dlen >= sizeof(in6.sin6_addr)) {
+			in6.sin6_port = port;
+			memcpy(&in6.sin6_addr, CMSG_DATA(cmsg),
+			       sizeof(in6.sin6_addr));
+			ret = run_connect(sk, (struct sockaddr *)&in6,
+					  sizeof(in6));
+		} else {
+			continue;
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int hook_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 			       int size)
 {
@@ -334,6 +382,12 @@ static int hook_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 	if (connect_on && send_connects(sock, msg)) {
 		/* an implicit connect: socket_connect programs decide it */
 		ret = run_connect(sock->sk, msg->msg_name, msg->msg_namelen);
+		if (ret)
+			return ret;
+	}
+	if (connect_on && sock->sk->sk_protocol == IPPROTO_SCTP &&
+	    msg->msg_controllen) {
+		ret = run_sctp_dstaddrs(sock->sk, msg);
 		if (ret)
 			return ret;
 	}

@@ -501,6 +501,79 @@ TEST_F(deleg, replace_of_host_program_refused)
 	EXPECT_EQ(prog_id(self->host_prog), id);
 }
 
+static int delegated_seal_append(void *arg, int token)
+{
+	struct _test_data_deleg *self = arg;
+
+	return checmate_ctl_token(CHECMATE_CTL_SEAL, self->own_fd, HOOK,
+				  CHECMATE_SEAL_APPEND_ONLY, token) ? 1 : 0;
+}
+
+/*
+ * The container seals its hook append-only; the host's link there is
+ * then released by a task without CAP_SYS_ADMIN (the host agent after
+ * dropping its capabilities). The container's seal does not bind the
+ * host's link: it is detached, cleanly, and nothing is left behind.
+ */
+TEST_F(deleg, host_link_released_under_container_seal)
+{
+	int prog = load_ret(HOOK, -EACCES), link, status;
+	__u32 ids[4];
+	pid_t pid;
+
+	ASSERT_LE(0, prog);
+	link = link_create(self->own_fd, prog);
+	ASSERT_LE(0, link);
+	ASSERT_EQ(0, run_delegated(NS_ADMIN, delegated_seal_append));
+	ASSERT_EQ(2, query_count(self->own_fd, 0, ids, 4));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (drop_to_nobody())
+			_exit(1);
+		close(link);	/* the last reference: the link is released */
+		_exit(0);
+	}
+	close(link);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* Only the host's plain attachment is left, and it still runs. */
+	EXPECT_EQ(1, query_count(self->own_fd, 0, ids, 4));
+	EXPECT_EQ(prog_id(self->host_prog), ids[0]);
+	close(prog);
+}
+
+static int delegated_links(void *arg, int token)
+{
+	struct _test_data_deleg *self = arg;
+	int prog = load_token(HOOK, allow_all, ARRAY_SIZE(allow_all), token);
+	union bpf_attr attr;
+	int link;
+
+	if (prog < 0)
+		return 1;
+	link = link_create(self->own_fd, prog);
+	if (link < 0)
+		return 2;
+	memset(&attr, 0, sizeof(attr));
+	attr.link_detach.link_fd = link;
+	/* NNP without CAP_SYS_ADMIN: its link fd is not enough. */
+	if (!prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0))
+		return sys_bpf(BPF_LINK_DETACH, &attr) ? 3 : 0;
+	if (sys_bpf(BPF_LINK_DETACH, &attr) != -1 || errno != EPERM)
+		return 4;
+	return 0;
+}
+
+TEST_F(deleg, link_detach_needs_the_containers_root)
+{
+	/* The container's root detaches its own link... */
+	EXPECT_EQ(0, run_delegated(NS_ADMIN, delegated_links));
+	EXPECT_EQ(1, query_count(self->own_fd, 0, NULL, 0));
+	/* ...an unprivileged task of the container with the fd may not. */
+	EXPECT_EQ(0, run_delegated(NNP, delegated_links));
+}
+
 static int host_link_fd;
 
 static int delegated_host_link(void *arg, int token)

@@ -496,9 +496,32 @@ TEST_F(paths, sendmmsg_first_denied)
 	close(srv);
 }
 
+/*
+ * The connect programs decide a Fast Open send whatever the socket's
+ * state: the state is not stable until the send locks the socket (another
+ * thread may disconnect it), so even a connected socket's MSG_FASTOPEN
+ * send to a denied address is refused by the program, not by EISCONN.
+ */
+TEST_F(paths, fastopen_checked_whatever_the_state)
+{
+	struct sockaddr_in p = lo4(self->p), q = lo4(self->q);
+	int srv, fd;
+
+	srv = bound(_metadata, SOCK_STREAM, &q, sizeof(q));
+	fd = sock(_metadata, AF_INET, SOCK_STREAM);
+	ASSERT_EQ(0, connect(fd, SA(q), sizeof(q)));
+	attach(_metadata, self->cgfd, deny(CHECMATE_HOOK_SOCKET_CONNECT,
+					   AF_INET, LO4, self->p));
+	EXPECT_EQ(PROG_ERRNO, ERR(sendto(fd, "x", 1, MSG_FASTOPEN, SA(p),
+					 sizeof(p)), 1));
+	close(fd);
+	close(srv);
+}
+
 /* From <linux/sctp.h>, which needs headers libc does not ship. */
 #define SCTP_SOCKOPT_BINDX_ADD	100
 #define SCTP_SOCKOPT_CONNECTX	110
+#define SCTP_DSTADDRV4		7
 
 /*
  * SCTP binds and connects without bind(2) and connect(2): sctp_bindx(3),
@@ -530,6 +553,48 @@ TEST_F(paths, sctp_bindx_connectx_sendmsg)
 	EXPECT_EQ(PROG_ERRNO, ERR(sendto(fd, "x", 1, 0, SA(p), sizeof(p)), 1));
 	/* The allowed peer: associated and sent to. */
 	EXPECT_EQ(0, ERR(sendto(fd, "x", 1, 0, SA(q), sizeof(q)), 1));
+	close(fd);
+	close(srv);
+}
+
+/*
+ * A send that creates an SCTP association may add peers in
+ * SCTP_DSTADDRV4 control messages (with msg_name's port): each is a
+ * connect, decided by socket_connect programs.
+ */
+TEST_F(paths, sctp_dstaddr_cmsg)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct in_addr))] = {};
+	struct sockaddr_in q = lo4(self->q);
+	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_name = &q, .msg_namelen = sizeof(q),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct in_addr other = { htonl(0x7f000002) };
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+	int srv, fd;
+
+	cmsg->cmsg_level = IPPROTO_SCTP;
+	cmsg->cmsg_type = SCTP_DSTADDRV4;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(other));
+	memcpy(CMSG_DATA(cmsg), &other, sizeof(other));
+	srv = socket(AF_INET, SOCK_SEQPACKET | SOCK_CLOEXEC, IPPROTO_SCTP);
+	ASSERT_LE(0, srv) TH_LOG("SCTP: %s", strerror(errno));
+	ASSERT_EQ(0, bind(srv, SA(q), sizeof(q)));
+	ASSERT_EQ(0, listen(srv, 8));
+	/* 127.0.0.1:q is allowed, 127.0.0.2:q is not. */
+	attach(_metadata, self->cgfd, deny(CHECMATE_HOOK_SOCKET_CONNECT,
+					   AF_INET, htonl(0x7f000002),
+					   self->q));
+	fd = socket(AF_INET, SOCK_SEQPACKET | SOCK_CLOEXEC, IPPROTO_SCTP);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(PROG_ERRNO, ERR(sendmsg(fd, &msg, 0), 1));
+	/* Without the extra peer, the same send goes through. */
+	msg.msg_control = NULL;
+	msg.msg_controllen = 0;
+	EXPECT_EQ(0, ERR(sendmsg(fd, &msg, 0), 1));
 	close(fd);
 	close(srv);
 }

@@ -175,7 +175,7 @@ static int send_proto(int type, int proto, int flags, sa_family_t family,
 	in.sin_addr.s_addr = htonl(0x7f000002);
 	fd = socket(AF_INET, type, proto);
 	if (fd < 0)
-		return -errno;
+		return errno;
 	if (sendto(fd, buf, sizeof(buf), flags, (struct sockaddr *)&in,
 		   sizeof(in)) < 0)
 		err = errno;
@@ -193,12 +193,15 @@ TEST_F(samples, egress_every_send_path)
 	EXPECT_EQ(0, send_proto(SOCK_DGRAM, IPPROTO_UDP, 0, AF_INET, 8005));
 	EXPECT_EQ(EACCES, send_proto(SOCK_DGRAM, IPPROTO_UDP, 0, AF_INET,
 				     9053));
-	/* UDP-Lite, ping, raw (even with IPPROTO_TCP) are checked too. */
+	/* UDP-Lite and ping are checked too... */
 	EXPECT_EQ(EACCES, send_proto(SOCK_DGRAM, IPPROTO_UDPLITE, 0, AF_INET,
 				     9053));
 	EXPECT_EQ(EACCES, send_proto(SOCK_DGRAM, IPPROTO_ICMP, 0, AF_INET, 0));
+	/* ...and raw and packet sockets, which name their own, refused. */
 	EXPECT_EQ(EACCES, send_proto(SOCK_RAW, IPPROTO_TCP, 0, AF_INET, 0));
-	EXPECT_EQ(EACCES, send_proto(SOCK_RAW, IPPROTO_UDP, 0, AF_INET, 0));
+	EXPECT_EQ(EACCES, send_proto(SOCK_RAW, IPPROTO_RAW, 0, AF_INET, 0));
+	EXPECT_EQ(-1, socket(AF_PACKET, SOCK_RAW, 0));
+	EXPECT_EQ(EACCES, errno);
 	/* An AF_UNSPEC destination is sent to as AF_INET. */
 	EXPECT_EQ(EACCES, send_proto(SOCK_DGRAM, IPPROTO_UDP, 0, AF_UNSPEC,
 				     9053));

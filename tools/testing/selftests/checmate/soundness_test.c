@@ -19,6 +19,7 @@
 #define HOOK		CHECMATE_HOOK_SOCKET_CONNECT
 #define PSEUDO_MAP_FD	1
 #define PSEUDO_KFUNC	2
+#define PSEUDO_BTF_ID	3
 
 /* BPF_FUNC_* numbers, stable ABI. */
 #define FUNC_map_lookup_elem		1
@@ -127,6 +128,32 @@ static int load_uninit_stack(int token)
 
 	return load_insns_token(HOOK, BPF_CHECMATE, insns, ARRAY_SIZE(insns),
 				token);
+}
+
+/* A typed ksym: the address of a kernel variable, readable through BTF. */
+static int load_ksym(struct __test_metadata *const _metadata)
+{
+	struct btf *btf = btf__parse("/sys/kernel/btf/vmlinux", NULL);
+	int id, var = 0;
+
+	ASSERT_NE(NULL, btf);
+	for (id = 1; id < (int)btf__type_cnt(btf) && !var; id++)
+		if (btf_is_var(btf__type_by_id(btf, id)))
+			var = id;
+	btf__free(btf);
+	ASSERT_LT(0, var);
+	return load_prog(HOOK,
+			 INSN(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1,
+			      PSEUDO_BTF_ID, 0, var),
+			 HI32(),
+			 MOV64_IMM(BPF_REG_0, 0),
+			 EXIT());
+}
+
+TEST(no_kernel_symbols_for_root)
+{
+	EXPECT_EQ(-1, load_ksym(_metadata));
+	EXPECT_EQ(EACCES, errno);
 }
 
 TEST(tail_calls_not_offered)
