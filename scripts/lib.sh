@@ -11,6 +11,7 @@ OBJ=$B/obj			# O= output of the kernel build
 TOOLS=$B/tools			# libbpf, bpftool, kselftest output
 LOGS=$B/logs
 JOBS=${JOBS:-$(nproc)}
+VM_CPUS=2			# the guest's CPUs; make check checks it sees them
 CLANG=${CLANG:-clang-19}
 LLVM_STRIP=${LLVM_STRIP:-llvm-strip-19}
 
