@@ -7,7 +7,7 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 B=${CHECMATE_BUILD:-$TOP/build}
 PRISTINE=$B/pristine		# extracted linux-source-6.12, never modified
 TREE=$B/linux			# pristine + overlay + patches/series
-OBJ=$B/obj			# O= output of the kernel build
+OBJ=${CHECMATE_OBJ:-$B/obj}	# O= output of the kernel build
 TOOLS=$B/tools			# libbpf, bpftool, kselftest output
 LOGS=$B/logs
 JOBS=${JOBS:-$(nproc)}

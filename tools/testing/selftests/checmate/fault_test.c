@@ -64,6 +64,21 @@ static int injected(int fd)
 	return atoi(buf) == 0;
 }
 
+/* Runs the connect hook and an exec in the current cgroup. */
+static void probe(void)
+{
+	pid_t pid;
+
+	connect_errno(1);
+	pid = fork();
+	if (pid == 0) {
+		execl("/bin/true", "true", NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
 FIXTURE(fault) {
 	char cg[64];
 	int cgfd, nth, prog;
@@ -99,23 +114,23 @@ FIXTURE_TEARDOWN(fault)
  */
 #define EVERY_FAILURE(call, undo) do {					\
 	struct state __before = observe(self->cgfd), __after;		\
-	int __n, __ret, __err, __failures = 0;				\
+	int __n, __ret, __err, __failures = 0, __done;			\
 									\
 	for (__n = 1; __n <= MAX_NTH; __n++) {				\
 		set_fail_nth(self->nth, __n);				\
 		__ret = (call);						\
 		__err = errno;						\
-		if (!injected(self->nth)) {				\
-			/* no n-th allocation: the call is done */	\
+		/* no n-th allocation: the call is done, and succeeds */ \
+		__done = !injected(self->nth);				\
+		if (__done)						\
 			EXPECT_LE(0, __ret) TH_LOG("%s: %s", #call,	\
 						   strerror(__err));	\
+		if (__ret >= 0)						\
 			undo;						\
+		if (__done)						\
 			break;						\
-		}							\
-		if (__ret >= 0) {					\
-			undo;						\
+		if (__ret >= 0)						\
 			continue;					\
-		}							\
 		__failures++;						\
 		__after = observe(self->cgfd);				\
 		EXPECT_EQ(__before.progs, __after.progs)		\
@@ -141,10 +156,18 @@ TEST_F(fault, attach_and_detach)
 {
 	EVERY_FAILURE(prog_attach(self->cgfd, self->prog, BPF_F_ALLOW_MULTI),
 		      prog_detach(self->cgfd, self->prog));
-	/* Detach, from an attached state each round. */
+	/*
+	 * Detach, from an attached state each round. When recomputing the
+	 * effective arrays fails, cgroup-bpf leaves a placeholder program
+	 * in them until the next update: run the hook and the exec rule
+	 * over it (probe()) before attaching again.
+	 */
+	cg_enter(_metadata, self->cg);
 	ASSERT_EQ(0, prog_attach(self->cgfd, self->prog, BPF_F_ALLOW_MULTI));
 	EVERY_FAILURE(prog_detach(self->cgfd, self->prog),
-		      prog_attach(self->cgfd, self->prog, BPF_F_ALLOW_MULTI));
+		      (probe(), prog_attach(self->cgfd, self->prog,
+					   BPF_F_ALLOW_MULTI)));
+	cg_enter(_metadata, "");
 	/* The program still decides: nothing was left half-detached. */
 	EXPECT_EQ(1, query_count(self->cgfd, 0, NULL, 0));
 }
@@ -207,7 +230,9 @@ TEST_F(fault, deny_and_audit)
 /* securityfs reads under allocation failure: an errno or the text. */
 TEST_F(fault, securityfs_reads)
 {
-	const char *files[] = { "abi_version", "hooks", "counters" };
+	static const char * const files[] = {
+		"abi_version", "hooks", "counters",
+	};
 	char path[128], buf[4096];
 	size_t i;
 	int fd, n;

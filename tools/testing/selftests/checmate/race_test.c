@@ -35,7 +35,7 @@ struct race {
 	int cgfd;
 	int fixed_port, toggled_port, free_port;
 	int fixed, toggled, allow, allow2;
-	volatile int stop;
+	int stop;
 	int bad_verdicts;
 	int checked;
 };
@@ -45,7 +45,7 @@ static void *hook_thread(void *arg)
 	struct race *r = arg;
 	int err;
 
-	while (!r->stop) {
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
 		/* The permanent program always denies with its errno. */
 		err = connect_errno(r->fixed_port);
 		if (err != ERR_FIXED)
@@ -188,7 +188,7 @@ TEST(control_races_the_hook)
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, fns[i], &r));
 	for (i = 0; i < ARRAY_SIZE(fns); i++)
 		pthread_join(t[i], NULL);
-	r.stop = 1;
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(hook, NULL);
 	TH_LOG("%d rounds of verdicts checked", r.checked);
 	EXPECT_LT(0, r.checked);
