@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Checmate: build, boot and test a Checmate kernel. See README.md.
 
-.PHONY: all check demo series build apply deps source clean distclean
+.PHONY: all check demo series build apply deps source clean distclean coverage
 
 all: demo
 
@@ -12,6 +12,10 @@ check:
 # Build, boot and show Checmate at work.
 demo:
 	@bash scripts/demo
+
+# A gcov kernel in build/cov: line and branch coverage per file.
+coverage:
+	@bash scripts/coverage
 
 # The upstream patch series, into build/series/.
 series: apply

@@ -249,6 +249,66 @@ TEST(the_documented_helpers_load)
 	}
 }
 
+/*
+ * Documentation/userspace-api/checmate.rst lists the helpers: the verifier
+ * must know every one of them (whatever it then thinks of the arguments
+ * of this bare call) and none other of the usual suspects.
+ */
+static bool helper_offered(__u32 hook, int func)
+{
+	static char log[16384];
+	const struct bpf_insn insns[] = {
+		CALL(func), MOV64_IMM(BPF_REG_0, 0), EXIT(),
+	};
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_CHECMATE;
+	attr.expected_attach_type = BPF_CHECMATE;
+	attr.checmate_hook = hook;
+	attr.insns = (__u64)(unsigned long)insns;
+	attr.insn_cnt = ARRAY_SIZE(insns);
+	attr.license = (__u64)(unsigned long)"GPL";
+	attr.log_buf = (__u64)(unsigned long)log;
+	attr.log_size = sizeof(log);
+	attr.log_level = 1;
+	log[0] = '\0';
+	fd = sys_bpf(BPF_PROG_LOAD, &attr);
+	if (fd >= 0) {
+		close(fd);
+		return true;
+	}
+	return !strstr(log, "cannot use helper") && !strstr(log, "invalid func");
+}
+
+TEST(helpers_are_the_documented_list)
+{
+	/* bpf_map_*, ringbuf, ktime, jiffies, prandom, cpu, spin lock, loop */
+	static const int documented[] = {
+		1, 2, 3, 87, 88, 89, 164, 130, 131, 132, 133, 134,
+		5, 125, 160, 208, 118, 7, 8, 42, 93, 94, 181,
+	};
+	/* the current task's, not for inet_conn_request */
+	static const int task[] = { 14, 15, 16, 80 };
+	/* tail call, probe_read_kernel, get_current_task, strncmp, ... */
+	static const int refused[] = { 12, 113, 35, 182, 4, 6, 112, 158, 156 };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(documented); i++)
+		EXPECT_TRUE(helper_offered(HOOK, documented[i]))
+			TH_LOG("helper %d", documented[i]);
+	for (i = 0; i < ARRAY_SIZE(task); i++) {
+		EXPECT_TRUE(helper_offered(HOOK, task[i]))
+			TH_LOG("helper %d", task[i]);
+		EXPECT_FALSE(helper_offered(CHECMATE_HOOK_INET_CONN_REQUEST,
+					    task[i])) TH_LOG("helper %d", task[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(refused); i++)
+		EXPECT_FALSE(helper_offered(HOOK, refused[i]))
+			TH_LOG("helper %d", refused[i]);
+}
+
 TEST(no_extension_of_a_checmate_program)
 {
 	struct bpf_object *target, *ext;
