@@ -17,8 +17,12 @@
 #include <linux/checmate.h>
 #include <linux/err.h>
 #include <linux/filter.h>
+#include <linux/math64.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
 #include <linux/stddef.h>
+#include <linux/uaccess.h>
 #include <net/sock.h>
 
 #include "audit.h"
@@ -415,11 +419,68 @@ const struct bpf_verifier_ops checmate_verifier_ops = {
 	.is_valid_access = checmate_is_valid_access,
 };
 
-/* Running a program outside its hook comes with contexts in and out. */
+/* Runs @prog @repeat times on @ctx; its last return value and mean time. */
+static int test_run_loop(struct bpf_prog *prog, void *ctx, u32 repeat,
+			 u32 *retval, u32 *duration)
+{
+	u64 start = ktime_get_ns(), ns;
+	u32 i;
+
+	for (i = 0; i < repeat; i++) {
+		rcu_read_lock();
+		migrate_disable();
+		*retval = bpf_prog_run(prog, ctx);
+		migrate_enable();
+		rcu_read_unlock();
+		if (signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	ns = div_u64(ktime_get_ns() - start, repeat);
+	*duration = ns > U32_MAX ? U32_MAX : ns;
+	return 0;
+}
+
+/*
+ * BPF_PROG_TEST_RUN: a policy author's unit test, without the operation.
+ * ctx_in is the hook's whole context; ctx_out, if given, receives it after
+ * the run (with what socket_bind programs rewrote); retval is what the
+ * program returned. There is no packet: data_in and data_out stay empty.
+ */
 static int checmate_test_run(struct bpf_prog *prog, const union bpf_attr *kattr,
 			     union bpf_attr __user *uattr)
 {
-	return -EOPNOTSUPP;
+	void __user *ctx_out = u64_to_user_ptr(kattr->test.ctx_out);
+	const u32 size = checmate_ctx_size(prog_hook(prog));
+	u32 repeat = kattr->test.repeat ?: 1, retval = 0, duration = 0;
+	void *ctx;
+	int err;
+
+	if (kattr->test.flags || kattr->test.cpu || kattr->test.batch_size ||
+	    kattr->test.data_in || kattr->test.data_size_in ||
+	    kattr->test.data_out || kattr->test.data_size_out ||
+	    kattr->test.ctx_size_in != size || !kattr->test.ctx_in ||
+	    (kattr->test.ctx_out && kattr->test.ctx_size_out < size) ||
+	    (!kattr->test.ctx_out && kattr->test.ctx_size_out) ||
+	    repeat > CHECMATE_TEST_RUN_REPEAT_MAX)
+		return -EINVAL;
+	ctx = memdup_user(u64_to_user_ptr(kattr->test.ctx_in), size);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+	err = test_run_loop(prog, ctx, repeat, &retval, &duration);
+	if (err)
+		goto out;
+	err = -EFAULT;
+	if (ctx_out && (copy_to_user(ctx_out, ctx, size) ||
+			put_user(size, &uattr->test.ctx_size_out)))
+		goto out;
+	if (put_user(retval, &uattr->test.retval) ||
+	    put_user(duration, &uattr->test.duration))
+		goto out;
+	err = 0;
+out:
+	kfree(ctx);
+	return err;
 }
 
 const struct bpf_prog_ops checmate_prog_ops = {

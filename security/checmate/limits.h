@@ -17,6 +17,9 @@
 #define CHECMATE_SEAL_LAST	CHECMATE_SEAL_LOCKED
 #define CHECMATE_SEAL_MASK	((CHECMATE_SEAL_LAST << 1) - 1)
 
+/* Most runs of one BPF_PROG_TEST_RUN. */
+#define CHECMATE_TEST_RUN_REPEAT_MAX	1000000
+
 /* Longest hook name, without the terminating NUL. */
 #define CHECMATE_HOOK_NAME_MAX	32
 

@@ -370,19 +370,107 @@ TEST(load_refuses_a_target)
 	close(other);
 }
 
-TEST(test_run_is_eopnotsupp)
+/* BPF_PROG_TEST_RUN of @prog on @in; fills @out (may be NULL), @retval. */
+static int test_run(int prog, const void *in, __u32 in_size, void *out,
+		    __u32 out_size, __u32 repeat, __u32 *retval)
 {
-	struct checmate_socket_connect_ctx ctx = {};
-	int prog = load_ret(HOOK, 0);
 	union bpf_attr attr;
+	int err;
 
-	ASSERT_LE(0, prog);
 	memset(&attr, 0, sizeof(attr));
 	attr.test.prog_fd = prog;
-	attr.test.ctx_in = (__u64)(unsigned long)&ctx;
-	attr.test.ctx_size_in = sizeof(ctx);
+	attr.test.ctx_in = (__u64)(unsigned long)in;
+	attr.test.ctx_size_in = in_size;
+	attr.test.ctx_out = (__u64)(unsigned long)out;
+	attr.test.ctx_size_out = out_size;
+	attr.test.repeat = repeat;
+	err = sys_bpf(BPF_PROG_TEST_RUN, &attr);
+	*retval = attr.test.retval;
+	return err;
+}
+
+#define BIND_PORT	offsetof(struct checmate_socket_bind_ctx, port)
+
+/* A policy is unit-tested without the operation: verdicts and rewrites. */
+TEST(test_run_verdicts_and_rewrites)
+{
+	struct checmate_socket_connect_ctx c = { .family = AF_INET };
+	struct checmate_socket_bind_ctx b = { .family = AF_INET, .port = 80 };
+	struct checmate_socket_bind_ctx b_out;
+	int deny = load_prog(HOOK,
+			     LDX_W(BPF_REG_2, BPF_REG_1,
+				   offsetof(struct checmate_socket_connect_ctx,
+					    port)),
+			     MOV64_IMM(BPF_REG_0, 0),
+			     JNE_IMM(BPF_REG_2, 25, 1),
+			     MOV64_IMM(BPF_REG_0, -EACCES),
+			     EXIT());
+	int rewrite = load_prog(CHECMATE_HOOK_SOCKET_BIND,
+				ST_W(BPF_REG_1, BIND_PORT, 8080),
+				MOV64_IMM(BPF_REG_0, 0),
+				EXIT());
+	__u32 retval;
+
+	ASSERT_LE(0, deny);
+	ASSERT_LE(0, rewrite);
+	c.port = 25;
+	ASSERT_EQ(0, test_run(deny, &c, sizeof(c), NULL, 0, 0, &retval));
+	EXPECT_EQ(-EACCES, (int)retval);
+	c.port = 443;
+	ASSERT_EQ(0, test_run(deny, &c, sizeof(c), NULL, 0, 1000, &retval));
+	EXPECT_EQ(0, retval);
+	/* The rewritten context comes back in ctx_out. */
+	memset(&b_out, 0, sizeof(b_out));
+	ASSERT_EQ(0, test_run(rewrite, &b, sizeof(b), &b_out, sizeof(b_out),
+			      1, &retval));
+	EXPECT_EQ(0, retval);
+	EXPECT_EQ(8080, b_out.port);
+	EXPECT_EQ(AF_INET, b_out.family);
+	EXPECT_EQ(80, b.port);
+	close(rewrite);
+	close(deny);
+}
+
+TEST(test_run_bad_input)
+{
+	struct checmate_socket_connect_ctx c = {}, big[2] = {};
+	char data[8] = {};
+	int prog = load_ret(HOOK, 0);
+	union bpf_attr attr;
+	__u32 retval;
+
+	ASSERT_LE(0, prog);
+	/* The context is the hook's, whole: no more, no less, not absent. */
+	EXPECT_EQ(-1, test_run(prog, &c, sizeof(c) - 4, NULL, 0, 1, &retval));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, test_run(prog, big, sizeof(big), NULL, 0, 1, &retval));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, test_run(prog, NULL, 0, NULL, 0, 1, &retval));
+	EXPECT_EQ(EINVAL, errno);
+	/* ctx_out too small; an unmapped ctx_in. */
+	EXPECT_EQ(-1, test_run(prog, &c, sizeof(c), big, 4, 1, &retval));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, test_run(prog, (void *)8, sizeof(c), NULL, 0, 1,
+			       &retval));
+	EXPECT_EQ(EFAULT, errno);
+	/* No packet data, no flags, no CPU, not too many runs. */
+	memset(&attr, 0, sizeof(attr));
+	attr.test.prog_fd = prog;
+	attr.test.ctx_in = (__u64)(unsigned long)&c;
+	attr.test.ctx_size_in = sizeof(c);
+	attr.test.data_in = (__u64)(unsigned long)data;
+	attr.test.data_size_in = sizeof(data);
 	EXPECT_EQ(-1, sys_bpf(BPF_PROG_TEST_RUN, &attr));
-	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_EQ(EINVAL, errno);
+	attr.test.data_in = 0;
+	attr.test.data_size_in = 0;
+	attr.test.flags = 1;
+	EXPECT_EQ(-1, sys_bpf(BPF_PROG_TEST_RUN, &attr));
+	EXPECT_EQ(EINVAL, errno);
+	attr.test.flags = 0;
+	attr.test.repeat = 1000001;
+	EXPECT_EQ(-1, sys_bpf(BPF_PROG_TEST_RUN, &attr));
+	EXPECT_EQ(EINVAL, errno);
 	close(prog);
 }
 
