@@ -419,24 +419,29 @@ const struct bpf_verifier_ops checmate_verifier_ops = {
 	.is_valid_access = checmate_is_valid_access,
 };
 
-/* Runs @prog @repeat times on @ctx; its last return value and mean time. */
+/*
+ * Runs @prog @repeat times on @ctx; its last return value and the mean
+ * time of a run (the time spent rescheduling not counted).
+ */
 static int test_run_loop(struct bpf_prog *prog, void *ctx, u32 repeat,
 			 u32 *retval, u32 *duration)
 {
-	u64 start = ktime_get_ns(), ns;
+	u64 ns = 0, start;
 	u32 i;
 
 	for (i = 0; i < repeat; i++) {
 		rcu_read_lock();
 		migrate_disable();
+		start = ktime_get_ns();
 		*retval = bpf_prog_run(prog, ctx);
+		ns += ktime_get_ns() - start;
 		migrate_enable();
 		rcu_read_unlock();
 		if (signal_pending(current))
 			return -EINTR;
 		cond_resched();
 	}
-	ns = div_u64(ktime_get_ns() - start, repeat);
+	ns = div_u64(ns, repeat);
 	*duration = ns > U32_MAX ? U32_MAX : ns;
 	return 0;
 }
@@ -456,6 +461,15 @@ static int checmate_test_run(struct bpf_prog *prog, const union bpf_attr *kattr,
 	void *ctx;
 	int err;
 
+	/*
+	 * Runs write the program's maps: the program's own loader only (the
+	 * init admin, or a delegated caller of the program's user namespace).
+	 */
+	err = checmate_bpf_check_caller();
+	if (!err)
+		err = checmate_bpf_check_prog(prog);
+	if (err)
+		return err;
 	if (kattr->test.flags || kattr->test.cpu || kattr->test.batch_size ||
 	    kattr->test.data_in || kattr->test.data_size_in ||
 	    kattr->test.data_out || kattr->test.data_size_out ||

@@ -183,9 +183,7 @@ int checmate_ctl_check_caller(const struct bpf_token *token, bool *delegated)
 	if (err || caller.init_admin)
 		return err;
 	/* as for a load with the token: CAP_BPF in its user namespace */
-	if (!caller.token ||
-	    security_capable(current_cred(), token->userns, CAP_BPF,
-			     CAP_OPT_NOAUDIT))
+	if (!caller.token || !bpf_token_capable(token, CAP_BPF))
 		return -EPERM;
 	return 0;
 }
@@ -315,11 +313,13 @@ struct cgroup *checmate_bpf_get_cgroup(const struct bpf_prog *prog,
 }
 
 /**
- * checmate_bpf_check_prog - Whether the caller may remove a program
- * @prog: The program an attach with %BPF_F_REPLACE would replace.
+ * checmate_bpf_check_prog - Whether the caller may act on a program
+ * @prog: The program an attach with %BPF_F_REPLACE would replace, or
+ *	that %BPF_PROG_TEST_RUN would run.
  *
- * The cgroup was checked when it was resolved; the program must be the
- * caller's own as well.
+ * The program must be the caller's own: any program for the init admin,
+ * a program loaded with a token of its own user namespace for a delegated
+ * caller. (For a replace, the cgroup was checked when it was resolved.)
  *
  * Return: 0 if allowed, -%EPERM otherwise.
  */

@@ -201,8 +201,12 @@ static int hook_socket_create(int family, int type, int protocol, int kern)
 	return checmate_run_current(CHECMATE_HOOK_SOCKET_CREATE, &ctx);
 }
 
-/* Runs socket_bind programs for one address; applies their rewrite. */
-static int run_bind(struct sock *sk, struct sockaddr *address, int addrlen)
+/*
+ * Runs socket_bind programs for one address; applies their rewrite unless
+ * !@rewrite (then a rewrite is ignored).
+ */
+static int run_bind(struct sock *sk, struct sockaddr *address, int addrlen,
+		    bool rewrite)
 {
 	struct checmate_socket_bind_ctx ctx = {};
 	struct addr_view v = {};
@@ -214,7 +218,7 @@ static int run_bind(struct sock *sk, struct sockaddr *address, int addrlen)
 	memcpy(ctx.addr, v.addr, sizeof(ctx.addr));
 	ctx.port = v.port;
 	ret = checmate_run_sock(CHECMATE_HOOK_SOCKET_BIND, sk, &ctx);
-	if (ret)
+	if (ret || !rewrite)
 		return ret;
 	if (ctx.port == v.port && !memcmp(ctx.addr, v.addr, sizeof(v.addr)))
 		return 0;
@@ -229,7 +233,7 @@ static int hook_socket_bind(struct socket *sock, struct sockaddr *address,
 {
 	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_BIND) || !is_user_sock(sock))
 		return 0;
-	return run_bind(sock->sk, address, addrlen);
+	return run_bind(sock->sk, address, addrlen, true);
 }
 
 /* Runs socket_connect programs for one address. */
@@ -309,7 +313,13 @@ static void view_send(const struct socket *sock, const struct msghdr *msg,
 	const struct sock *sk = sock->sk;
 	int len = msg->msg_namelen;
 
-	if (is_inet_stream(sk) && !send_connects(sock, msg))
+	/*
+	 * A stream sends to its peer; a Fast Open send only to msg_name if
+	 * no peer is set yet (a TCP_FASTOPEN_CONNECT socket has one from its
+	 * connect(2) and ignores msg_name).
+	 */
+	if (is_inet_stream(sk) &&
+	    (!send_connects(sock, msg) || READ_ONCE(inet_sk(sk)->inet_dport)))
 		sa = NULL;
 	if (!sa || len < (int)offsetofend(struct sockaddr, sa_family))
 		view_sock(sk, false, v);
@@ -321,51 +331,6 @@ static void view_send(const struct socket *sock, const struct msghdr *msg,
 		view_in6(sa, len, v);
 	else if (sk->sk_family == AF_INET6)
 		view_sock(sk, false, v);
-}
-
-/*
- * An SCTP send that creates an association may name more peer addresses
- * in SCTP_DSTADDRV4/V6 control messages, with msg_name's port: the
- * association may send to each, so each goes to socket_connect programs.
- */
-static int run_sctp_dstaddrs(const struct sock *sk, struct msghdr *msg)
-{
-	const struct sockaddr *name = msg->msg_name;
-	struct cmsghdr *cmsg;
-	u16 port = 0;
-	int ret;
-
-	if (msg->msg_control_is_user)
-		return 0;
-	if (name && msg->msg_namelen >= (int)sizeof(struct sockaddr_in) &&
-	    (name->sa_family == AF_INET || name->sa_family == AF_INET6))
-		port = ((const struct sockaddr_in *)name)->sin_port;
-	for_each_cmsghdr(cmsg, msg) {
-		size_t dlen = cmsg->cmsg_len - sizeof(*cmsg);
-		struct sockaddr_in6 in6 = { .sin6_family = AF_INET6 };
-		struct sockaddr_in in = { .sin_family = AF_INET };
-
-		if (cmsg->cmsg_level != IPPROTO_SCTP)
-			continue;
-		if (cmsg->cmsg_type == SCTP_DSTADDRV4 &&
-		    dlen >= sizeof(in.sin_addr)) {
-			in.sin_port = port;
-			memcpy(&in.sin_addr, CMSG_DATA(cmsg), sizeof(in.sin_addr));
-			ret = run_connect(sk, (struct sockaddr *)&in, sizeof(in));
-		} else if (cmsg->cmsg_type == SCTP_DSTADDRV6 &&
-			   dlen >= sizeof(in6.sin6_addr)) {
-			in6.sin6_port = port;
-			memcpy(&in6.sin6_addr, CMSG_DATA(cmsg),
-			       sizeof(in6.sin6_addr));
-			ret = run_connect(sk, (struct sockaddr *)&in6,
-					  sizeof(in6));
-		} else {
-			continue;
-		}
-		if (ret)
-			return ret;
-	}
-	return 0;
 }
 
 static int hook_socket_sendmsg(struct socket *sock, struct msghdr *msg,
@@ -382,12 +347,6 @@ static int hook_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 	if (connect_on && send_connects(sock, msg)) {
 		/* an implicit connect: socket_connect programs decide it */
 		ret = run_connect(sock->sk, msg->msg_name, msg->msg_namelen);
-		if (ret)
-			return ret;
-	}
-	if (connect_on && sock->sk->sk_protocol == IPPROTO_SCTP &&
-	    msg->msg_controllen) {
-		ret = run_sctp_dstaddrs(sock->sk, msg);
 		if (ret)
 			return ret;
 	}
@@ -434,7 +393,8 @@ static int hook_inet_conn_request(const struct sock *sk, struct sk_buff *skb,
 /*
  * SCTP's own ways to bind and connect: sctp_bindx(3) and
  * SCTP_SET_PEER_PRIMARY_ADDR name local addresses, sctp_connectx(3), a
- * send that creates an association and SCTP_PRIMARY_ADDR remote ones.
+ * send that creates an association (for msg_name and for each
+ * SCTP_DSTADDRV4/V6 peer it adds) and SCTP_PRIMARY_ADDR remote ones.
  * @address holds a packed list of addresses; each goes to the programs of
  * its hook (socket_bind programs may rewrite it, as for bind(2)).
  * Addresses a peer adds with ASCONF (SCTP_PARAM_*) arrive without a task
@@ -483,7 +443,13 @@ static int hook_sctp_bind_connect(struct sock *sk, int optname,
 		}
 		if (len > addrlen - off)
 			return -EINVAL;
-		ret = bind ? run_bind(sk, sa, len) : run_connect(sk, sa, len);
+		/*
+		 * SCTP checked a SET_PEER_PRIMARY_ADDR address before this
+		 * hook: it is decided, never rewritten past that check.
+		 */
+		ret = bind ? run_bind(sk, sa, len,
+				      optname == SCTP_SOCKOPT_BINDX_ADD) :
+			     run_connect(sk, sa, len);
 		if (ret)
 			return ret;
 	}

@@ -7,6 +7,7 @@
  */
 
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -14,6 +15,7 @@
 #include <limits.h>
 #include <linux/bpf.h>
 #include <linux/checmate.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -61,6 +63,8 @@ static void usage_main(FILE *f)
 "  list [CGROUP]        cgroups with Checmate programs, per hook\n"
 "  stats                decisions per hook since boot\n"
 "  hooks                hooks of the running kernel\n"
+"  test OBJ [--prog NAME] FIELD=VALUE...\n"
+"                       run a program on a context, print its verdict\n"
 "\n"
 "CGROUP is a cgroup v2 path (absolute, or relative to " CGROOT ").\n"
 "Run 'checmate-ctl COMMAND --help' for one command. Exit status: 0 done,\n"
@@ -107,6 +111,18 @@ static const char *const cmd_help[][2] = {
 "Usage: checmate-ctl [--json] stats\n"
 "\n"
 "Decisions per hook since boot: allowed, denied, rewritten.\n" },
+	{ "test",
+"Usage: checmate-ctl [--json] test OBJ [--prog NAME] FIELD=VALUE...\n"
+"\n"
+"Load the Checmate program of OBJ (or program NAME) and run it once on\n"
+"its hook's context, built from FIELD=VALUE pairs (other fields are 0),\n"
+"with BPF_PROG_TEST_RUN: nothing is attached, no operation happens.\n"
+"Print the verdict (allow, or deny with the errno) and, if the program\n"
+"rewrote the context, the fields it changed. Fields are those of the\n"
+"hook's context in <linux/checmate.h>: family (inet, inet6 or a number),\n"
+"protocol (tcp, udp or a number), type, addr, port, backlog, len,\n"
+"remote_addr, remote_port, local_addr, local_port; addresses are IPv4 or\n"
+"IPv6 text. Exit status 0 whatever the verdict.\n" },
 	{ "hooks",
 "Usage: checmate-ctl [--json] hooks\n"
 "\n"
@@ -685,6 +701,232 @@ static int cmd_stats(int argc, char **argv)
 	return 0;
 }
 
+/* The context fields of each hook: name, offset, and whether an address. */
+struct ctx_field {
+	const char *name;
+	unsigned int off;
+	bool addr;
+};
+
+#define F(n, o)		{ #n, o, false }
+#define A(n, o)		{ #n, o, true }
+
+static const struct ctx_field sock_fields[] = {
+	F(family, 0), F(protocol, 4), A(addr, 8), F(port, 24),
+	F(backlog, 28), {}
+};
+
+static const struct ctx_field sendmsg_fields[] = {
+	F(family, 0), F(protocol, 4), A(addr, 8), F(port, 24), F(len, 28),
+	F(type, 32), {}
+};
+
+static const struct ctx_field create_fields[] = {
+	F(family, 0), F(type, 4), F(protocol, 8), {}
+};
+
+static const struct ctx_field request_fields[] = {
+	F(family, 0), F(protocol, 4), A(remote_addr, 8), F(remote_port, 24),
+	A(local_addr, 28), F(local_port, 44), {}
+};
+
+static const struct ctx_field *hook_fields(const char *hook)
+{
+	if (!strcmp(hook, "socket_create"))
+		return create_fields;
+	if (!strcmp(hook, "socket_sendmsg"))
+		return sendmsg_fields;
+	if (!strcmp(hook, "inet_conn_request"))
+		return request_fields;
+	return sock_fields;
+}
+
+/* Parses one FIELD=VALUE into @ctx (of @size bytes); 0 or -1. */
+static int set_field(const struct ctx_field *fields, __u8 *ctx,
+		     unsigned int size, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	const struct ctx_field *f;
+	__u32 v;
+	char *end;
+
+	for (f = fields; eq && f->name; f++) {
+		if (strlen(f->name) != (size_t)(eq - arg) ||
+		    strncmp(arg, f->name, eq - arg))
+			continue;
+		if (f->off + (f->addr ? 16 : 4) > size)
+			break;
+		if (f->addr) {
+			memset(ctx + f->off, 0, 16);
+			if (inet_pton(AF_INET, eq + 1, ctx + f->off) == 1 ||
+			    inet_pton(AF_INET6, eq + 1, ctx + f->off) == 1)
+				return 0;
+			return -1;
+		}
+		if (!strcmp(eq + 1, "inet")) {
+			v = AF_INET;
+		} else if (!strcmp(eq + 1, "inet6")) {
+			v = AF_INET6;
+		} else if (!strcmp(eq + 1, "tcp")) {
+			v = IPPROTO_TCP;
+		} else if (!strcmp(eq + 1, "udp")) {
+			v = IPPROTO_UDP;
+		} else {
+			errno = 0;
+			v = strtoul(eq + 1, &end, 0);
+			if (errno || *end || end == eq + 1)
+				return -1;
+		}
+		memcpy(ctx + f->off, &v, sizeof(v));
+		return 0;
+	}
+	return -1;
+}
+
+/* Prints a field's value: an address as text, a number as a number. */
+static void print_field(const struct ctx_field *f, const __u8 *ctx)
+{
+	char buf[INET6_ADDRSTRLEN];
+	__u32 v;
+
+	if (f->addr) {
+		const __u32 *a = (const __u32 *)(ctx + f->off);
+
+		if (a[1] || a[2] || a[3])
+			inet_ntop(AF_INET6, a, buf, sizeof(buf));
+		else
+			inet_ntop(AF_INET, a, buf, sizeof(buf));
+		printf(json ? "\"%s\":\"%s\"" : "%s=%s", f->name, buf);
+		return;
+	}
+	memcpy(&v, ctx + f->off, sizeof(v));
+	printf(json ? "\"%s\":%u" : "%s=%u", f->name, v);
+}
+
+static int cmd_test(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "prog", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	__u8 ctx[256] = {}, out[256] = {};
+	const struct ctx_field *fields, *f;
+	struct bpf_program *prog, *chosen = NULL;
+	const char *only = NULL, *name;
+	union bpf_attr attr;
+	struct bpf_object *obj;
+	unsigned int size = 0;
+	int c, n = 0, fd, hook, ret, err, i;
+	char line[128], hname[64];
+	bool changed = false;
+	FILE *h;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			only = optarg;
+			break;
+		case 'h':
+			return usage("test", 0);
+		default:
+			return usage("test", EXIT_USAGE);
+		}
+	}
+	if (argc - optind < 1)
+		return usage("test", EXIT_USAGE);
+	obj = bpf_object__open_file(argv[optind], NULL);
+	if (!obj)
+		return fail("%s: not a BPF object: %s", argv[optind],
+			    strerror(errno));
+	bpf_object__for_each_program(prog, obj) {
+		if (bpf_program__type(prog) != BPF_PROG_TYPE_CHECMATE ||
+		    (only && strcmp(only, bpf_program__name(prog)))) {
+			bpf_program__set_autoload(prog, false);
+			continue;
+		}
+		chosen = prog;
+		n++;
+	}
+	if (n != 1) {
+		bpf_object__close(obj);
+		if (!n)
+			return fail("%s: no Checmate program%s%s", argv[optind],
+				    only ? " named " : "", only ?: "");
+		return fail("%s: %d Checmate programs: name one with --prog",
+			    argv[optind], n);
+	}
+	err = bpf_object__load(obj);
+	if (err) {
+		bpf_object__close(obj);
+		return explain("load", err, -1, 0);
+	}
+	fd = bpf_program__fd(chosen);
+	hook = prog_hook(fd, NULL, 0);
+	name = hook_name(hook);
+	/* The context size, from securityfs: "name size" per hook. */
+	h = fopen(SFS "hooks", "r");
+	while (h && fgets(line, sizeof(line), h))
+		if (sscanf(line, "%63s %u", hname, &size) == 2 &&
+		    !strcmp(hname, name))
+			break;
+	if (h)
+		fclose(h);
+	if (!size || size > sizeof(ctx)) {
+		bpf_object__close(obj);
+		return fail("%s: unknown context size", name);
+	}
+	fields = hook_fields(name);
+	for (i = optind + 1; i < argc; i++) {
+		if (set_field(fields, ctx, size, argv[i])) {
+			bpf_object__close(obj);
+			fail("%s: not a field of %s, or a bad value", argv[i],
+			     name);
+			return usage("test", EXIT_USAGE);
+		}
+	}
+	memset(&attr, 0, sizeof(attr));
+	attr.test.prog_fd = fd;
+	attr.test.ctx_in = (__u64)(unsigned long)ctx;
+	attr.test.ctx_size_in = size;
+	attr.test.ctx_out = (__u64)(unsigned long)out;
+	attr.test.ctx_size_out = sizeof(out);
+	if (sys_bpf(BPF_PROG_TEST_RUN, &attr)) {
+		err = errno;
+		bpf_object__close(obj);
+		return fail("test run: %s", strerror(err));
+	}
+	ret = (int)attr.test.retval;
+	if (json) {
+		printf("{\"prog\":\"%s\",\"hook\":\"%s\",",
+		       bpf_program__name(chosen), name);
+		printf("\"verdict\":\"%s\",\"errno\":%d,\"rewritten\":{",
+		       ret ? "deny" : "allow", -ret);
+	} else if (ret) {
+		printf("%s: %s: deny, %s (%d)\n", bpf_program__name(chosen),
+		       name, strerror(-ret), ret);
+	} else {
+		printf("%s: %s: allow\n", bpf_program__name(chosen), name);
+	}
+	for (f = fields; f->name; f++) {
+		if (f->off + (f->addr ? 16 : 4) > size ||
+		    !memcmp(ctx + f->off, out + f->off, f->addr ? 16 : 4))
+			continue;
+		if (!json)
+			printf(changed ? " " : "rewritten: ");
+		else if (changed)
+			printf(",");
+		print_field(f, out);
+		changed = true;
+	}
+	if (json)
+		printf("}}\n");
+	else if (changed)
+		printf("\n");
+	bpf_object__close(obj);
+	return 0;
+}
+
 static int cmd_hooks(int argc, char **argv)
 {
 	char line[128], name[64];
@@ -750,6 +992,8 @@ int main(int argc, char **argv)
 		return cmd_stats(argc, argv);
 	if (!strcmp(cmd, "hooks"))
 		return cmd_hooks(argc, argv);
+	if (!strcmp(cmd, "test"))
+		return cmd_test(argc, argv);
 	fail("unknown command '%s'", cmd);
 	return usage(NULL, EXIT_USAGE);
 }

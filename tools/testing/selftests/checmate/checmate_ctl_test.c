@@ -11,6 +11,7 @@
 #include "common.h"
 
 #define OBJ		"./checmate_ctl_progs.bpf.o"
+#define REWRITE_OBJ	"./checmate_rewrite.bpf.o"
 #define DENIED_PORT	9999
 #define PROG_ERRNO	ENOTUNIQ
 
@@ -219,6 +220,47 @@ TEST_F(ctl, stats_and_hooks)
 	EXPECT_EQ(before + 1, after);
 	ASSERT_EQ(0, run(self->out, sizeof(self->out), "checmate-ctl hooks"));
 	EXPECT_NE(NULL, strstr(self->out, "socket_bind          context 28 bytes"));
+}
+
+/* test: a program's verdict and rewrite on a context, nothing attached. */
+TEST_F(ctl, test_runs_a_program)
+{
+	char *o = self->out;
+
+	ASSERT_EQ(0, run(o, sizeof(self->out), "checmate-ctl test " OBJ
+			 " family=inet addr=10.0.0.1 port=%d", DENIED_PORT));
+	EXPECT_NE(NULL, strstr(o, "deny_9999: socket_connect: deny, "))
+		TH_LOG("%s", o);
+	EXPECT_NE(NULL, strstr(o, "(-76)")) TH_LOG("%s", o);
+	ASSERT_EQ(0, run(o, sizeof(self->out), "checmate-ctl test " OBJ
+			 " family=inet addr=10.0.0.1 port=443"));
+	EXPECT_NE(NULL, strstr(o, "deny_9999: socket_connect: allow"))
+		TH_LOG("%s", o);
+	ASSERT_EQ(0, run(o, sizeof(self->out), "checmate-ctl --json test "
+			 OBJ " port=%d", DENIED_PORT));
+	EXPECT_NE(NULL, strstr(o, "\"verdict\":\"deny\",\"errno\":76"))
+		TH_LOG("%s", o);
+	/* A rewrite is shown, and only a rewrite. */
+	ASSERT_EQ(0, run(o, sizeof(self->out), "checmate-ctl test %s %s",
+			 REWRITE_OBJ, "family=inet port=80 addr=127.0.0.1"));
+	EXPECT_NE(NULL, strstr(o, "port_80_to_8080: socket_bind: allow\n"))
+		TH_LOG("%s", o);
+	EXPECT_NE(NULL, strstr(o, "\nrewritten: port=8080\n")) TH_LOG("%s", o);
+	ASSERT_EQ(0, run(o, sizeof(self->out), "checmate-ctl test %s %s",
+			 REWRITE_OBJ, "family=inet port=81"));
+	EXPECT_EQ(NULL, strstr(o, "rewritten")) TH_LOG("%s", o);
+	/* Bad fields and missing programs. */
+	EXPECT_EQ(2, run(o, sizeof(self->out), "checmate-ctl test " OBJ
+			 " backlogg=1"));
+	EXPECT_NE(NULL, strstr(o, "not a field of socket_connect"));
+	EXPECT_EQ(2, run(o, sizeof(self->out), "checmate-ctl test " OBJ
+			 " addr=300.1.1.1"));
+	EXPECT_EQ(1, run(o, sizeof(self->out), "checmate-ctl test " OBJ
+			 " --prog nosuch"));
+	EXPECT_NE(NULL, strstr(o, "no Checmate program named nosuch"));
+	/* Nothing was attached anywhere by any of it. */
+	EXPECT_EQ(0, run(o, sizeof(self->out), "checmate-ctl list"));
+	EXPECT_EQ(NULL, strstr(o, "deny_9999")) TH_LOG("%s", o);
 }
 
 TEST_HARNESS_MAIN

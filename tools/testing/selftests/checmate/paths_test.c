@@ -518,6 +518,29 @@ TEST_F(paths, fastopen_checked_whatever_the_state)
 	close(srv);
 }
 
+/*
+ * A socket that has its peer from connect(2) (TCP_FASTOPEN_CONNECT) sends
+ * there whatever a Fast Open send's msg_name says: socket_sendmsg
+ * programs see that peer.
+ */
+TEST_F(paths, fastopen_send_shows_the_peer)
+{
+	struct sockaddr_in q = lo4(self->q), r = lo4(self->r);
+	int srv, fd, one = 1;
+
+	srv = bound(_metadata, SOCK_STREAM, &q, sizeof(q));
+	fd = sock(_metadata, AF_INET, SOCK_STREAM);
+	ASSERT_EQ(0, setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, connect(fd, SA(q), sizeof(q)));
+	attach(_metadata, self->cgfd, deny(CHECMATE_HOOK_SOCKET_SENDMSG,
+					   AF_INET, LO4, self->q));
+	EXPECT_EQ(PROG_ERRNO, ERR(sendto(fd, "x", 1, MSG_FASTOPEN, SA(r),
+					 sizeof(r)), 1));
+	close(fd);
+	close(srv);
+}
+
 /* From <linux/sctp.h>, which needs headers libc does not ship. */
 #define SCTP_SOCKOPT_BINDX_ADD	100
 #define SCTP_SOCKOPT_CONNECTX	110

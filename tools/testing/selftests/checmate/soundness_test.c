@@ -471,6 +471,23 @@ TEST(test_run_bad_input)
 	attr.test.repeat = 1000001;
 	EXPECT_EQ(-1, sys_bpf(BPF_PROG_TEST_RUN, &attr));
 	EXPECT_EQ(EINVAL, errno);
+	/* Runs write the program's maps: holding its fd is not enough. */
+	{
+		int status;
+		pid_t pid = fork();
+
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			if (drop_to_nobody())
+				_exit(1);
+			if (test_run(prog, &c, sizeof(c), NULL, 0, 1,
+				     &retval) != -1 || errno != EPERM)
+				_exit(2);
+			_exit(0);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_EQ(0, WEXITSTATUS(status));
+	}
 	close(prog);
 }
 
