@@ -324,6 +324,64 @@ TEST_F(deleg, governed_tasks_exec_with_no_new_privs)
 	unlink(ns_helper);
 }
 
+static int ready_pipe[2];
+
+/*
+ * Execs set-user-ID helpers while the host moves it between the
+ * container's cgroup (governed by its program) and another one (not):
+ * each exec is either governed or not, never anything else, and nothing
+ * splats.
+ */
+static int delegated_exec_migrating(void *arg, int token)
+{
+	struct _test_data_deleg *self = arg;
+	int prog, i, euid;
+	pid_t me = getpid();
+
+	prog = load_token(HOOK, allow_all, ARRAY_SIZE(allow_all), token);
+	if (prog < 0 || prog_attach(self->own_fd, prog, BPF_F_ALLOW_MULTI))
+		return 1;
+	if (write(ready_pipe[1], &me, sizeof(me)) != sizeof(me))
+		return 2;
+	for (i = 0; i < 60; i++) {
+		euid = ns_suid_euid(ns_helper);
+		if (euid != 0 && euid != 1)
+			return 3;
+	}
+	return 0;
+}
+
+TEST_F(deleg, migration_races_exec)
+{
+	char other[256], own[256], buf[32];
+	pid_t mover, child;
+	int status, i;
+
+	install_suid(_metadata, ns_helper, sizeof(ns_helper), USER);
+	ASSERT_EQ(0, pipe(ready_pipe));
+	snprintf(own, sizeof(own), "%s/cgroup.procs", self->own_path);
+	snprintf(other, sizeof(other), CGROOT "/%s/cgroup.procs", self->other);
+	mover = fork();
+	ASSERT_LE(0, mover);
+	if (mover == 0) {
+		close(ready_pipe[1]);
+		if (read(ready_pipe[0], &child, sizeof(child)) != sizeof(child))
+			_exit(1);
+		snprintf(buf, sizeof(buf), "%d", child);
+		for (i = 0; i < 400 && !kill(child, 0); i++) {
+			write_str(i % 2 ? own : other, buf);
+			usleep(200);
+		}
+		_exit(0);
+	}
+	EXPECT_EQ(0, run_delegated(NS_ADMIN, delegated_exec_migrating));
+	close(ready_pipe[0]);
+	close(ready_pipe[1]);
+	ASSERT_EQ(mover, waitpid(mover, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	unlink(ns_helper);
+}
+
 TEST_F(deleg, host_tasks_not_governed_by_delegated_programs)
 {
 	char helper[64];
