@@ -85,6 +85,18 @@ static inline int load_insns(__u32 hook, __u32 attach_type,
 	load_insns(hook, BPF_CHECMATE, __insns, ARRAY_SIZE(__insns));	\
 })
 
+/* Writes @s to the file at @path: 0, or -1 with errno set. */
+static inline int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
 /* A socket filter: a valid program of another type. */
 static inline int load_socket_filter(void)
 {

@@ -18,17 +18,6 @@
 #define FAILSLAB	"/sys/kernel/debug/failslab/"
 #define MAX_NTH		5000
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-	close(fd);
-	return ok ? 0 : -1;
-}
-
 /* What user space can see of the test cgroup's hook. */
 struct state {
 	int progs;
@@ -87,8 +76,8 @@ FIXTURE(fault) {
 FIXTURE_SETUP(fault)
 {
 	/* GFP_KERNEL allocations too, and no stack dump per failure. */
-	ASSERT_EQ(0, write_file(FAILSLAB "ignore-gfp-wait", "N"));
-	ASSERT_EQ(0, write_file(FAILSLAB "verbose", "0"));
+	ASSERT_EQ(0, write_str(FAILSLAB "ignore-gfp-wait", "N"));
+	ASSERT_EQ(0, write_str(FAILSLAB "verbose", "0"));
 	snprintf(self->cg, sizeof(self->cg), "checmate_fault_%d", getpid());
 	self->cgfd = cg_create(_metadata, self->cg);
 	self->nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);

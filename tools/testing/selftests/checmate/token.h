@@ -61,17 +61,6 @@ static inline int recvfd(int sock)
 	return fd;
 }
 
-static inline int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-	close(fd);
-	return ok ? 0 : -1;
-}
-
 static inline int fsconfig_str(int fs, const char *key, const char *val)
 {
 	return syscall(__NR_fsconfig, fs, FSCONFIG_SET_STRING, key, val, 0);
