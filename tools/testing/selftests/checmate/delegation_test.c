@@ -85,16 +85,23 @@ FIXTURE_TEARDOWN(deleg)
 #define run_delegated(mode, fn) \
 	run_delegated_fn(_metadata, self->own, mode, fn, self)
 
-static int delegated_admin(void *arg, int token)
+/* With @token, a program that denies connects to @port with PROG_ERRNO. */
+static int load_port_deny(int port, int token)
 {
-	struct _test_data_deleg *self = arg;
 	const struct bpf_insn deny[] = {
 		LDX_W(BPF_REG_2, BPF_REG_1, CONNECT_PORT),
 		MOV64_IMM(BPF_REG_0, 0),
-		JNE_IMM(BPF_REG_2, self->port, 1),
+		JNE_IMM(BPF_REG_2, port, 1),
 		MOV64_IMM(BPF_REG_0, -PROG_ERRNO),
 		EXIT(),
 	};
+
+	return load_token(HOOK, deny, ARRAY_SIZE(deny), token);
+}
+
+static int delegated_admin(void *arg, int token)
+{
+	struct _test_data_deleg *self = arg;
 	const struct bpf_insn rewrite[] = {
 		ST_W(BPF_REG_1, BIND_PORT, 80),
 		MOV64_IMM(BPF_REG_0, 0),
@@ -104,11 +111,10 @@ static int delegated_admin(void *arg, int token)
 	int prog;
 
 	/* Loads with the token, and only with it. */
-	prog = load_token(HOOK, deny, ARRAY_SIZE(deny), token);
+	prog = load_port_deny(self->port, token);
 	if (prog < 0)
 		return 1;
-	if (load_token(HOOK, deny, ARRAY_SIZE(deny), -1) != -1 ||
-	    errno != EPERM)
+	if (load_port_deny(self->port, -1) != -1 || errno != EPERM)
 		return 2;
 	/* Deny only: a program that rewrites is refused at load. */
 	if (load_token(CHECMATE_HOOK_SOCKET_BIND, rewrite,
@@ -402,14 +408,7 @@ TEST_F(deleg, host_tasks_not_governed_by_delegated_programs)
 static int delegated_deny(void *arg, int token)
 {
 	struct _test_data_deleg *self = arg;
-	const struct bpf_insn deny[] = {
-		LDX_W(BPF_REG_2, BPF_REG_1, CONNECT_PORT),
-		MOV64_IMM(BPF_REG_0, 0),
-		JNE_IMM(BPF_REG_2, self->port, 1),
-		MOV64_IMM(BPF_REG_0, -PROG_ERRNO),
-		EXIT(),
-	};
-	int prog = load_token(HOOK, deny, ARRAY_SIZE(deny), token);
+	int prog = load_port_deny(self->port, token);
 
 	if (prog < 0 || prog_attach(self->own_fd, prog, BPF_F_ALLOW_MULTI))
 		return 1;
