@@ -6,17 +6,23 @@
  *
  *   hook=socket_connect errno=-76 prog_id=12 cgroup_id=3401 pid=212
  *   comm="curl" family=2 protocol=6 addr=10.0.0.1 port=443
+ *
+ *   hook=file_open errno=-13 prog_id=14 cgroup_id=3401 pid=215
+ *   comm="cat" dev=0:21 ino=4242 mode=0100600 path="/etc/shadow"
  */
 
 #include <linux/audit.h>
 #include <linux/cgroup.h>
 #include <linux/in.h>
+#include <linux/kdev_t.h>
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
 #include <uapi/linux/checmate.h>
 
 #include "audit.h"
+#include "bpf.h"
 #include "hook.h"
+#include "limits.h"
 
 /* At most 20 records per 5 seconds: a denial storm must not flood. */
 static DEFINE_RATELIMIT_STATE(audit_rs, 5 * HZ, 20);
@@ -66,6 +72,30 @@ static void log_ctx(struct audit_buffer *ab, u32 hook, const void *ctx)
 	}
 }
 
+/*
+ * File-system hooks: the first object of the context (the file, or the
+ * directory a name is created in), then the hook call's path and type
+ * strings through the audit helpers.
+ */
+static void log_fs(struct audit_buffer *ab, const void *ctx,
+		   const struct checmate_strs *strs)
+{
+	const struct checmate_inode *obj = ctx;
+	const struct path *path = strs->path[CHECMATE_STR_PATH];
+	const char *fstype = strs->str[CHECMATE_STR_FSTYPE];
+
+	audit_log_format(ab, " dev=%u:%u ino=%llu mode=0%o",
+			 MAJOR(new_decode_dev(obj->dev)),
+			 MINOR(new_decode_dev(obj->dev)),
+			 (u64)obj->ino_hi << 32 | obj->ino, obj->mode);
+	if (path)
+		audit_log_d_path(ab, " path=", path);
+	if (fstype) {
+		audit_log_format(ab, " fstype=");
+		audit_log_untrustedstring(ab, fstype);
+	}
+}
+
 /**
  * checmate_audit_deny - Audit a denial
  * @hook: The hook (&enum checmate_hook).
@@ -73,11 +103,13 @@ static void log_ctx(struct audit_buffer *ab, u32 hook, const void *ctx)
  * @prog_id: Id of the program that decided.
  * @cgrp: The cgroup whose programs ran.
  * @ctx: The hook's context.
+ * @strs: The hook call's strings.
  * @no_task: The hook runs without a meaningful current task: no pid or
  *	comm is logged.
  */
 void checmate_audit_deny(u32 hook, int err, u32 prog_id,
-			 struct cgroup *cgrp, const void *ctx, bool no_task)
+			 struct cgroup *cgrp, const void *ctx,
+			 const struct checmate_strs *strs, bool no_task)
 {
 	struct audit_buffer *ab;
 
@@ -94,6 +126,9 @@ void checmate_audit_deny(u32 hook, int err, u32 prog_id,
 		audit_log_format(ab, " pid=%d comm=", task_tgid_nr(current));
 		audit_log_untrustedstring(ab, current->comm);
 	}
-	log_ctx(ab, hook, ctx);
+	if (hook >= CHECMATE_HOOK_FS_FIRST && hook <= CHECMATE_HOOK_FS_LAST)
+		log_fs(ab, ctx, strs);
+	else
+		log_ctx(ab, hook, ctx);
 	audit_log_end(ab);
 }

@@ -9,16 +9,19 @@
 #include <linux/types.h>
 
 struct cgroup;
+struct checmate_strs;
 
 #ifdef CONFIG_AUDIT
 
 void checmate_audit_deny(u32 hook, int err, u32 prog_id,
-			 struct cgroup *cgrp, const void *ctx, bool no_task);
+			 struct cgroup *cgrp, const void *ctx,
+			 const struct checmate_strs *strs, bool no_task);
 
 #else /* CONFIG_AUDIT */
 
 static inline void checmate_audit_deny(u32 hook, int err, u32 prog_id,
 				       struct cgroup *cgrp, const void *ctx,
+				       const struct checmate_strs *strs,
 				       bool no_task)
 {
 }

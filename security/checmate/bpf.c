@@ -12,16 +12,21 @@
 #include <linux/bpf.h>
 #include <linux/bpf-cgroup.h>
 #include <linux/bpf_verifier.h>
+#include <linux/btf.h>
+#include <linux/btf_ids.h>
 #include <linux/capability.h>
 #include <linux/cgroup.h>
 #include <linux/checmate.h>
+#include <linux/dcache.h>
 #include <linux/err.h>
 #include <linux/filter.h>
+#include <linux/init.h>
 #include <linux/math64.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <net/sock.h>
 
@@ -112,6 +117,24 @@ static const struct checmate_ctx_desc ctx_descs[__CHECMATE_HOOK_MAX] = {
 		CTX(inet_conn_request),
 		.no_task = true,
 	},
+	[CHECMATE_HOOK_FILE_OPEN] = { CTX(file_open) },
+	[CHECMATE_HOOK_PATH_MKNOD] = { CTX(path_mknod) },
+	[CHECMATE_HOOK_PATH_MKDIR] = { CTX(path_mkdir) },
+	[CHECMATE_HOOK_PATH_RMDIR] = { CTX(path_rmdir) },
+	[CHECMATE_HOOK_PATH_UNLINK] = { CTX(path_unlink) },
+	[CHECMATE_HOOK_PATH_SYMLINK] = { CTX(path_symlink) },
+	[CHECMATE_HOOK_PATH_LINK] = { CTX(path_link) },
+	[CHECMATE_HOOK_PATH_RENAME] = { CTX(path_rename) },
+	[CHECMATE_HOOK_PATH_TRUNCATE] = { CTX(path_truncate) },
+	[CHECMATE_HOOK_PATH_CHMOD] = { CTX(path_chmod) },
+	[CHECMATE_HOOK_PATH_CHOWN] = { CTX(path_chown) },
+	[CHECMATE_HOOK_PATH_CHROOT] = { CTX(path_chroot) },
+	[CHECMATE_HOOK_BPRM_CHECK_SECURITY] = { CTX(bprm_check_security) },
+	[CHECMATE_HOOK_SB_MOUNT] = { CTX(sb_mount) },
+	[CHECMATE_HOOK_MOVE_MOUNT] = { CTX(move_mount) },
+	[CHECMATE_HOOK_SB_UMOUNT] = { CTX(sb_umount) },
+	[CHECMATE_HOOK_SB_REMOUNT] = { CTX(sb_remount) },
+	[CHECMATE_HOOK_SB_PIVOTROOT] = { CTX(sb_pivotroot) },
 };
 
 /* No holes, no padding: every context is __u32 fields only. */
@@ -124,8 +147,27 @@ static_assert(sizeof(struct checmate_socket_sendmsg_ctx) == 9 * 4);
 static_assert(sizeof(struct checmate_inet_conn_request_ctx) == 12 * 4);
 static_assert(offsetof(struct checmate_inet_conn_request_ctx, local_port) ==
 	      44);
+static_assert(sizeof(struct checmate_inode) == 8 * 4);
+static_assert(sizeof(struct checmate_file_open_ctx) == 10 * 4);
+static_assert(sizeof(struct checmate_path_mknod_ctx) == 10 * 4);
+static_assert(sizeof(struct checmate_path_mkdir_ctx) == 9 * 4);
+static_assert(sizeof(struct checmate_path_rmdir_ctx) == 16 * 4);
+static_assert(sizeof(struct checmate_path_unlink_ctx) == 16 * 4);
+static_assert(sizeof(struct checmate_path_symlink_ctx) == 8 * 4);
+static_assert(sizeof(struct checmate_path_link_ctx) == 16 * 4);
+static_assert(sizeof(struct checmate_path_rename_ctx) == 33 * 4);
+static_assert(sizeof(struct checmate_path_truncate_ctx) == 9 * 4);
+static_assert(sizeof(struct checmate_path_chmod_ctx) == 9 * 4);
+static_assert(sizeof(struct checmate_path_chown_ctx) == 10 * 4);
+static_assert(sizeof(struct checmate_path_chroot_ctx) == 8 * 4);
+static_assert(sizeof(struct checmate_bprm_check_security_ctx) == 10 * 4);
+static_assert(sizeof(struct checmate_sb_mount_ctx) == 17 * 4);
+static_assert(sizeof(struct checmate_move_mount_ctx) == 16 * 4);
+static_assert(sizeof(struct checmate_sb_umount_ctx) == 9 * 4);
+static_assert(sizeof(struct checmate_sb_remount_ctx) == 8 * 4);
+static_assert(sizeof(struct checmate_sb_pivotroot_ctx) == 16 * 4);
 static_assert(sizeof(struct checmate_ctx) ==
-	      sizeof(struct checmate_inet_conn_request_ctx));
+	      sizeof(struct checmate_path_rename_ctx));
 /* The hooks with one address share its layout (see audit.c). */
 static_assert(offsetof(struct checmate_socket_bind_ctx, port) ==
 	      offsetof(struct checmate_socket_connect_ctx, port));
@@ -190,6 +232,109 @@ int checmate_verdict(int verdict, int ret)
 }
 
 /**
+ * struct checmate_run_ctx - What a running Checmate program may ask for
+ * @run_ctx: current->bpf_ctx while the programs of a hook call run.
+ * @strs: The strings of the hook call, or NULL in BPF_PROG_TEST_RUN.
+ */
+struct checmate_run_ctx {
+	struct bpf_run_ctx run_ctx;
+	const struct checmate_strs *strs;
+};
+
+/* A hook call without strings (the network hooks). */
+static const struct checmate_strs no_strs;
+
+/**
+ * checmate_copy_str - Copy a string of a hook call
+ * @strs: The strings of the hook call.
+ * @which: Which string (&enum checmate_str).
+ * @buf: Where to copy it, NUL-terminated.
+ * @size: Size of @buf in bytes, at least 1.
+ *
+ * A path is copied as d_path() shows it, relative to the current task's
+ * root directory. @buf is zeroed on error.
+ *
+ * Return: The length of the string with its NUL, -%EINVAL for an unknown
+ * @which, -%ENOENT if the hook call has no such string, -%ENAMETOOLONG if
+ * it does not fit.
+ */
+int checmate_copy_str(const struct checmate_strs *strs, u32 which, char *buf,
+		      u32 size)
+{
+	const char *p;
+	int len;
+
+	size = min_t(u32, size, INT_MAX);
+	if (which <= CHECMATE_STR_UNSPEC || which >= __CHECMATE_STR_MAX) {
+		len = -EINVAL;
+	} else if (strs->path[which]) {
+		p = d_path(strs->path[which], buf, size);
+		if (!IS_ERR(p)) {
+			len = buf + size - p;
+			memmove(buf, p, len);
+			return len;
+		}
+		len = PTR_ERR(p);
+	} else if (!strs->str[which]) {
+		len = -ENOENT;
+	} else {
+		len = strscpy(buf, strs->str[which], size);
+		if (len >= 0)
+			return len + 1;
+		len = -ENAMETOOLONG;
+	}
+	memset(buf, 0, size);
+	return len;
+}
+
+__bpf_kfunc_start_defs();
+
+/**
+ * bpf_checmate_str - Copy a string of the hook call a program runs for
+ * @which: Which string (&enum checmate_str).
+ * @buf: Program memory to copy it to, NUL-terminated.
+ * @buf__sz: Size of @buf in bytes.
+ *
+ * Return: As checmate_copy_str(); -%EOPNOTSUPP in BPF_PROG_TEST_RUN, which
+ * has no live hook call; -%EINVAL if @buf__sz is zero.
+ */
+__bpf_kfunc int bpf_checmate_str(u32 which, char *buf, u32 buf__sz)
+{
+	const struct checmate_run_ctx *run_ctx;
+
+	if (!buf__sz)
+		return -EINVAL;
+	/* Checmate programs run only with a struct checmate_run_ctx. */
+	if (current->bpf_ctx) {
+		run_ctx = container_of(current->bpf_ctx,
+				       struct checmate_run_ctx, run_ctx);
+		if (run_ctx->strs)
+			return checmate_copy_str(run_ctx->strs, which, buf,
+						 buf__sz);
+	}
+	memset(buf, 0, buf__sz);
+	return -EOPNOTSUPP;
+}
+
+__bpf_kfunc_end_defs();
+
+BTF_KFUNCS_START(checmate_kfunc_ids)
+BTF_ID_FLAGS(func, bpf_checmate_str)
+BTF_KFUNCS_END(checmate_kfunc_ids)
+
+static const struct btf_kfunc_id_set checmate_kfunc_set = {
+	.owner = THIS_MODULE,
+	.set = &checmate_kfunc_ids,
+};
+
+static int __init checmate_kfunc_init(void)
+{
+	return register_btf_kfunc_id_set(BPF_PROG_TYPE_CHECMATE,
+					 &checmate_kfunc_set);
+}
+late_initcall(checmate_kfunc_init);
+
+/**
  * checmate_run_array - Run the programs of an effective array
  * @array: The effective array of a hook.
  * @subject: User namespace of the credentials the operation acts with.
@@ -236,6 +381,8 @@ u32 checmate_run_array(const struct bpf_prog_array *array,
  * @subject: User namespace of the credentials the operation acts with.
  * @ctx: The hook's context; programs may have rewritten its writable
  *	fields when this returns.
+ * @strs: The strings of the hook call, for bpf_checmate_str(); NULL if
+ *	it has none.
  *
  * If any program ran, the decision is counted, and a deny is audited with
  * the id of the program that decided it.
@@ -243,22 +390,28 @@ u32 checmate_run_array(const struct bpf_prog_array *array,
  * Return: 0 if every program allowed, otherwise the first deny's errno.
  */
 int checmate_run(u32 hook, struct cgroup *cgrp,
-		 const struct user_namespace *subject, void *ctx)
+		 const struct user_namespace *subject, void *ctx,
+		 const struct checmate_strs *strs)
 {
+	struct checmate_run_ctx run_ctx = { .strs = strs ?: &no_strs };
 	const struct bpf_prog_array *array;
+	struct bpf_run_ctx *old_run_ctx;
 	int verdict;
 	u32 prog_id;
 
 	rcu_read_lock();
 	migrate_disable();
 	array = rcu_dereference(cgrp->bpf.effective[checmate_atype(hook)]);
+	old_run_ctx = bpf_set_run_ctx(&run_ctx.run_ctx);
 	if (checmate_run_array(array, subject, ctx, &verdict, &prog_id)) {
 		checmate_count(hook, verdict ? CHECMATE_STAT_DENY :
 				     CHECMATE_STAT_ALLOW);
 		if (verdict)
 			checmate_audit_deny(hook, verdict, prog_id, cgrp, ctx,
+					    run_ctx.strs,
 					    ctx_descs[hook].no_task);
 	}
+	bpf_reset_run_ctx(old_run_ctx);
 	migrate_enable();
 	rcu_read_unlock();
 	return verdict;
@@ -277,7 +430,30 @@ int checmate_run_current(u32 hook, void *ctx)
 
 	rcu_read_lock();
 	ret = checmate_run(hook, task_dfl_cgroup(current), current_user_ns(),
-			   ctx);
+			   ctx, NULL);
+	rcu_read_unlock();
+	return ret;
+}
+
+/**
+ * checmate_run_task - Run a hook's programs for what a task does
+ * @hook: The hook (&enum checmate_hook).
+ * @ctx: The hook's context.
+ * @strs: The strings of the hook call, for bpf_checmate_str().
+ *
+ * Kernel threads are not governed: what they do is the kernel's doing.
+ *
+ * Return: As checmate_run(), for the current task's cgroup (v2).
+ */
+int checmate_run_task(u32 hook, void *ctx, const struct checmate_strs *strs)
+{
+	int ret;
+
+	if (current->flags & PF_KTHREAD)
+		return 0;
+	rcu_read_lock();
+	ret = checmate_run(hook, task_dfl_cgroup(current), current_user_ns(),
+			   ctx, strs);
 	rcu_read_unlock();
 	return ret;
 }
@@ -300,7 +476,7 @@ int checmate_run_sock(u32 hook, const struct sock *sk, void *ctx)
 	subject = ctx_descs[hook].no_task ? sock_net(sk)->user_ns :
 					    current_user_ns();
 	/* sock_cgroup_ptr(), which does not take a const socket */
-	return checmate_run(hook, sk->sk_cgrp_data.cgroup, subject, ctx);
+	return checmate_run(hook, sk->sk_cgrp_data.cgroup, subject, ctx, NULL);
 }
 
 /**
@@ -426,15 +602,19 @@ const struct bpf_verifier_ops checmate_verifier_ops = {
 static int test_run_loop(struct bpf_prog *prog, void *ctx, u32 repeat,
 			 u32 *retval, u32 *duration)
 {
+	struct checmate_run_ctx run_ctx = {};	/* no live hook call */
+	struct bpf_run_ctx *old_run_ctx;
 	u64 ns = 0, start;
 	u32 i;
 
 	for (i = 0; i < repeat; i++) {
 		rcu_read_lock();
 		migrate_disable();
+		old_run_ctx = bpf_set_run_ctx(&run_ctx.run_ctx);
 		start = ktime_get_ns();
 		*retval = bpf_prog_run(prog, ctx);
 		ns += ktime_get_ns() - start;
+		bpf_reset_run_ctx(old_run_ctx);
 		migrate_enable();
 		rcu_read_unlock();
 		if (signal_pending(current))

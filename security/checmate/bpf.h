@@ -13,8 +13,19 @@
 #include "limits.h"
 
 struct cgroup;
+struct path;
 struct sock;
 struct user_namespace;
+
+/**
+ * struct checmate_strs - Strings of one hook call, for bpf_checmate_str()
+ * @path: Per &enum checmate_str, a path to show through d_path(), or NULL.
+ * @str: Per &enum checmate_str, a string to show as it is, if no @path.
+ */
+struct checmate_strs {
+	const struct path *path[__CHECMATE_STR_MAX];
+	const char *str[__CHECMATE_STR_MAX];
+};
 
 /* The cgroup-bpf attach type that holds the programs of @hook. */
 #define checmate_atype(hook) \
@@ -51,8 +62,12 @@ u32 checmate_run_array(const struct bpf_prog_array *array,
 		       const struct user_namespace *subject, void *ctx,
 		       int *verdict, u32 *prog_id);
 int checmate_run(u32 hook, struct cgroup *cgrp,
-		 const struct user_namespace *subject, void *ctx);
+		 const struct user_namespace *subject, void *ctx,
+		 const struct checmate_strs *strs);
 int checmate_run_current(u32 hook, void *ctx);
+int checmate_run_task(u32 hook, void *ctx, const struct checmate_strs *strs);
+int checmate_copy_str(const struct checmate_strs *strs, u32 which, char *buf,
+		      u32 size);
 int checmate_run_sock(u32 hook, const struct sock *sk, void *ctx);
 
 #endif /* _SECURITY_CHECMATE_BPF_H */

@@ -13,6 +13,10 @@
 #define CHECMATE_HOOK_LAST	(__CHECMATE_HOOK_MAX - 1)
 #define CHECMATE_HOOK_COUNT	(CHECMATE_HOOK_LAST - CHECMATE_HOOK_FIRST + 1)
 
+/* The file-system hooks: their contexts start with a struct checmate_inode. */
+#define CHECMATE_HOOK_FS_FIRST	CHECMATE_HOOK_FILE_OPEN
+#define CHECMATE_HOOK_FS_LAST	CHECMATE_HOOK_SB_PIVOTROOT
+
 /* Every seal flag, derived from the last one. */
 #define CHECMATE_SEAL_LAST	CHECMATE_SEAL_LOCKED
 #define CHECMATE_SEAL_MASK	((CHECMATE_SEAL_LAST << 1) - 1)

@@ -10,6 +10,7 @@
 
 #include "common.h"
 #include "delegate.h"
+#include "fs.h"
 #include "net.h"
 #include "setup.h"
 
@@ -72,6 +73,7 @@ static int __init checmate_init(void)
 	/* before our own hooks take their slots */
 	report_order();
 	checmate_add_net_hooks();
+	checmate_add_fs_hooks();
 	checmate_add_exec_hooks();
 	checmate_initialized = true;
 	pr_info("Up and running, ABI version %d.\n", CHECMATE_ABI_VERSION);

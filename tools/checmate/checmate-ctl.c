@@ -701,15 +701,39 @@ static int cmd_stats(int argc, char **argv)
 	return 0;
 }
 
-/* The context fields of each hook: name, offset, and whether an address. */
+/* The context fields of each hook: name, offset and kind. */
+enum field_kind {
+	FIELD_U32,
+	FIELD_ADDR,	/* __u32[4], an IPv4 or IPv6 address */
+	FIELD_INODE,	/* struct checmate_inode: NAME.ino, NAME.dev, ... */
+};
+
 struct ctx_field {
 	const char *name;
 	unsigned int off;
-	bool addr;
+	enum field_kind kind;
 };
 
-#define F(n, o)		{ #n, o, false }
-#define A(n, o)		{ #n, o, true }
+#define F(n, o)		{ #n, o, FIELD_U32 }
+#define A(n, o)		{ #n, o, FIELD_ADDR }
+#define I(n, o)		{ #n, o, FIELD_INODE }
+
+/* The members of struct checmate_inode, in order, each a __u32. */
+static const char *const inode_members[] = {
+	"ino", "ino_hi", "dev", "mode", "uid", "gid", "magic", "mnt_flags",
+};
+
+static unsigned int field_size(const struct ctx_field *f)
+{
+	switch (f->kind) {
+	case FIELD_ADDR:
+		return 16;
+	case FIELD_INODE:
+		return sizeof(struct checmate_inode);
+	default:
+		return 4;
+	}
+}
 
 static const struct ctx_field sock_fields[] = {
 	F(family, 0), F(protocol, 4), A(addr, 8), F(port, 24),
@@ -730,15 +754,115 @@ static const struct ctx_field request_fields[] = {
 	A(local_addr, 28), F(local_port, 44), {}
 };
 
+static const struct ctx_field file_open_fields[] = {
+	I(file, 0), F(flags, 32), F(access, 36), {}
+};
+
+static const struct ctx_field mknod_fields[] = {
+	I(dir, 0), F(mode, 32), F(dev, 36), {}
+};
+
+static const struct ctx_field mkdir_fields[] = {
+	I(dir, 0), F(mode, 32), {}
+};
+
+static const struct ctx_field remove_fields[] = {
+	I(dir, 0), I(object, 32), {}
+};
+
+static const struct ctx_field symlink_fields[] = {
+	I(dir, 0), {}
+};
+
+static const struct ctx_field link_fields[] = {
+	I(object, 0), I(new_dir, 32), {}
+};
+
+static const struct ctx_field rename_fields[] = {
+	I(old_dir, 0), I(object, 32), I(new_dir, 64), I(target, 96),
+	F(flags, 128), {}
+};
+
+static const struct ctx_field truncate_fields[] = {
+	I(object, 0), F(open_file, 32), {}
+};
+
+static const struct ctx_field chmod_fields[] = {
+	I(object, 0), F(mode, 32), {}
+};
+
+static const struct ctx_field chown_fields[] = {
+	I(object, 0), F(uid, 32), F(gid, 36), {}
+};
+
+static const struct ctx_field chroot_fields[] = {
+	I(object, 0), {}
+};
+
+static const struct ctx_field bprm_fields[] = {
+	I(file, 0), F(interp, 32), F(argc, 36), {}
+};
+
+static const struct ctx_field mount_fields[] = {
+	I(target, 0), I(source, 32), F(flags, 64), {}
+};
+
+static const struct ctx_field move_mount_fields[] = {
+	I(from, 0), I(to, 32), {}
+};
+
+static const struct ctx_field umount_fields[] = {
+	I(mount, 0), F(flags, 32), {}
+};
+
+static const struct ctx_field remount_fields[] = {
+	I(root, 0), {}
+};
+
+static const struct ctx_field pivotroot_fields[] = {
+	I(new_root, 0), I(put_old, 32), {}
+};
+
+static const struct {
+	const char *hook;
+	const struct ctx_field *fields;
+} hook_field_table[] = {
+	{ "socket_create", create_fields },
+	{ "socket_bind", sock_fields },
+	{ "socket_connect", sock_fields },
+	{ "socket_listen", sock_fields },
+	{ "socket_sendmsg", sendmsg_fields },
+	{ "inet_conn_request", request_fields },
+	{ "file_open", file_open_fields },
+	{ "path_mknod", mknod_fields },
+	{ "path_mkdir", mkdir_fields },
+	{ "path_rmdir", remove_fields },
+	{ "path_unlink", remove_fields },
+	{ "path_symlink", symlink_fields },
+	{ "path_link", link_fields },
+	{ "path_rename", rename_fields },
+	{ "path_truncate", truncate_fields },
+	{ "path_chmod", chmod_fields },
+	{ "path_chown", chown_fields },
+	{ "path_chroot", chroot_fields },
+	{ "bprm_check_security", bprm_fields },
+	{ "sb_mount", mount_fields },
+	{ "move_mount", move_mount_fields },
+	{ "sb_umount", umount_fields },
+	{ "sb_remount", remount_fields },
+	{ "sb_pivotroot", pivotroot_fields },
+};
+
+/* The context fields of a hook; none for a hook this tool does not know. */
 static const struct ctx_field *hook_fields(const char *hook)
 {
-	if (!strcmp(hook, "socket_create"))
-		return create_fields;
-	if (!strcmp(hook, "socket_sendmsg"))
-		return sendmsg_fields;
-	if (!strcmp(hook, "inet_conn_request"))
-		return request_fields;
-	return sock_fields;
+	static const struct ctx_field none[] = { {} };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hook_field_table); i++)
+		if (!strcmp(hook, hook_field_table[i].hook))
+			return hook_field_table[i].fields;
+	return none;
 }
 
 /* Parses one FIELD=VALUE into @ctx (of @size bytes); 0 or -1. */
@@ -751,12 +875,32 @@ static int set_field(const struct ctx_field *fields, __u8 *ctx,
 	char *end;
 
 	for (f = fields; eq && f->name; f++) {
-		if (strlen(f->name) != (size_t)(eq - arg) ||
-		    strncmp(arg, f->name, eq - arg))
+		size_t len = strlen(f->name);
+		unsigned int off = f->off;
+
+		if (strncmp(arg, f->name, len))
 			continue;
-		if (f->off + (f->addr ? 16 : 4) > size)
+		if (f->kind == FIELD_INODE) {
+			/* NAME.MEMBER=VALUE */
+			size_t i, n = ARRAY_SIZE(inode_members);
+
+			if (arg[len] != '.')
+				continue;
+			for (i = 0; i < n; i++)
+				if (strlen(inode_members[i]) ==
+				    (size_t)(eq - arg) - len - 1 &&
+				    !strncmp(arg + len + 1, inode_members[i],
+					     eq - arg - len - 1))
+					break;
+			if (i == n)
+				return -1;
+			off += i * 4;
+		} else if (len != (size_t)(eq - arg)) {
+			continue;
+		}
+		if (off + (f->kind == FIELD_ADDR ? 16 : 4) > size)
 			break;
-		if (f->addr) {
+		if (f->kind == FIELD_ADDR) {
 			memset(ctx + f->off, 0, 16);
 			if (inet_pton(AF_INET, eq + 1, ctx + f->off) == 1 ||
 			    inet_pton(AF_INET6, eq + 1, ctx + f->off) == 1)
@@ -777,7 +921,7 @@ static int set_field(const struct ctx_field *fields, __u8 *ctx,
 			if (errno || *end || end == eq + 1)
 				return -1;
 		}
-		memcpy(ctx + f->off, &v, sizeof(v));
+		memcpy(ctx + off, &v, sizeof(v));
 		return 0;
 	}
 	return -1;
@@ -787,9 +931,19 @@ static int set_field(const struct ctx_field *fields, __u8 *ctx,
 static void print_field(const struct ctx_field *f, const __u8 *ctx)
 {
 	char buf[INET6_ADDRSTRLEN];
+	size_t i;
 	__u32 v;
 
-	if (f->addr) {
+	if (f->kind == FIELD_INODE) {
+		for (i = 0; i < ARRAY_SIZE(inode_members); i++) {
+			memcpy(&v, ctx + f->off + i * 4, sizeof(v));
+			printf(json ? "%s\"%s.%s\":%u" : "%s%s.%s=%u",
+			       i ? (json ? "," : " ") : "", f->name,
+			       inode_members[i], v);
+		}
+		return;
+	}
+	if (f->kind == FIELD_ADDR) {
 		const __u32 *a = (const __u32 *)(ctx + f->off);
 
 		if (a[1] || a[2] || a[3])
@@ -909,8 +1063,8 @@ static int cmd_test(int argc, char **argv)
 		printf("%s: %s: allow\n", bpf_program__name(chosen), name);
 	}
 	for (f = fields; f->name; f++) {
-		if (f->off + (f->addr ? 16 : 4) > size ||
-		    !memcmp(ctx + f->off, out + f->off, f->addr ? 16 : 4))
+		if (f->off + field_size(f) > size ||
+		    !memcmp(ctx + f->off, out + f->off, field_size(f)))
 			continue;
 		if (!json)
 			printf(changed ? " " : "rewritten: ");

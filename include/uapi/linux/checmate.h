@@ -20,7 +20,7 @@
  * changed or removed, so a program built against version N works on every
  * kernel that reports N or more.
  */
-#define CHECMATE_ABI_VERSION 1
+#define CHECMATE_ABI_VERSION 2
 
 /**
  * enum checmate_hook - LSM hooks Checmate programs can be attached to
@@ -36,6 +36,25 @@
  * @CHECMATE_HOOK_SOCKET_SENDMSG: A message is about to be sent.
  * @CHECMATE_HOOK_INET_CONN_REQUEST: A TCP connection request has arrived
  *	on a listening socket.
+ * @CHECMATE_HOOK_FILE_OPEN: A file is being opened (exec included).
+ * @CHECMATE_HOOK_PATH_MKNOD: A file, device node, FIFO or socket is about
+ *	to be created (mknod(2), and open(2) with O_CREAT of a new file).
+ * @CHECMATE_HOOK_PATH_MKDIR: A directory is about to be created.
+ * @CHECMATE_HOOK_PATH_RMDIR: A directory is about to be removed.
+ * @CHECMATE_HOOK_PATH_UNLINK: A name is about to be removed.
+ * @CHECMATE_HOOK_PATH_SYMLINK: A symbolic link is about to be created.
+ * @CHECMATE_HOOK_PATH_LINK: A hard link is about to be created.
+ * @CHECMATE_HOOK_PATH_RENAME: A name is about to be renamed or exchanged.
+ * @CHECMATE_HOOK_PATH_TRUNCATE: A file is about to be truncated.
+ * @CHECMATE_HOOK_PATH_CHMOD: A file's mode is about to change.
+ * @CHECMATE_HOOK_PATH_CHOWN: A file's owner or group is about to change.
+ * @CHECMATE_HOOK_PATH_CHROOT: A task is about to change its root.
+ * @CHECMATE_HOOK_BPRM_CHECK_SECURITY: A file is about to be executed.
+ * @CHECMATE_HOOK_SB_MOUNT: mount(2) is about to act.
+ * @CHECMATE_HOOK_MOVE_MOUNT: move_mount(2) is about to attach a mount.
+ * @CHECMATE_HOOK_SB_UMOUNT: A mount is about to be unmounted.
+ * @CHECMATE_HOOK_SB_REMOUNT: A file system is about to be reconfigured.
+ * @CHECMATE_HOOK_SB_PIVOTROOT: pivot_root(2) is about to act.
  * @__CHECMATE_HOOK_MAX: One past the last hook; grows with new hooks.
  */
 enum checmate_hook {
@@ -46,6 +65,24 @@ enum checmate_hook {
 	CHECMATE_HOOK_SOCKET_LISTEN,
 	CHECMATE_HOOK_SOCKET_SENDMSG,
 	CHECMATE_HOOK_INET_CONN_REQUEST,
+	CHECMATE_HOOK_FILE_OPEN,
+	CHECMATE_HOOK_PATH_MKNOD,
+	CHECMATE_HOOK_PATH_MKDIR,
+	CHECMATE_HOOK_PATH_RMDIR,
+	CHECMATE_HOOK_PATH_UNLINK,
+	CHECMATE_HOOK_PATH_SYMLINK,
+	CHECMATE_HOOK_PATH_LINK,
+	CHECMATE_HOOK_PATH_RENAME,
+	CHECMATE_HOOK_PATH_TRUNCATE,
+	CHECMATE_HOOK_PATH_CHMOD,
+	CHECMATE_HOOK_PATH_CHOWN,
+	CHECMATE_HOOK_PATH_CHROOT,
+	CHECMATE_HOOK_BPRM_CHECK_SECURITY,
+	CHECMATE_HOOK_SB_MOUNT,
+	CHECMATE_HOOK_MOVE_MOUNT,
+	CHECMATE_HOOK_SB_UMOUNT,
+	CHECMATE_HOOK_SB_REMOUNT,
+	CHECMATE_HOOK_SB_PIVOTROOT,
 	__CHECMATE_HOOK_MAX,
 };
 
@@ -182,6 +219,305 @@ struct checmate_inet_conn_request_ctx {
 	__u32 local_port;
 };
 
+/*
+ * File-system contexts
+ *
+ * A file-system object is shown by its identity, never by a pointer or a
+ * string; the names are available through the bpf_checmate_str() kfunc
+ * (see &enum checmate_str).
+ */
+
+/**
+ * struct checmate_inode - Identity of a file-system object
+ * @ino: Inode number, low 32 bits (st_ino of stat(2)).
+ * @ino_hi: Inode number, high 32 bits (zero on most file systems).
+ * @dev: Device of the object's file system, encoded as stat(2)'s st_dev
+ *	(major(dev) = (dev >> 8) & 0xfff, ...): the super block's device,
+ *	which is what stat(2) reports except on file systems that report
+ *	another one (btrfs subvolumes, overlayfs).
+ * @mode: File type and permission bits, set-user-ID, set-group-ID and
+ *	sticky bits included (st_mode).
+ * @uid: Owner, as seen from the initial user namespace (as stored in the
+ *	inode, not as an idmapped mount shows it; -1 if unmapped).
+ * @gid: Group, likewise.
+ * @magic: Magic number of the file system (statfs(2)'s f_type, e.g.
+ *	TMPFS_MAGIC), low 32 bits.
+ * @mnt_flags: CHECMATE_MNT_* flags of the mount the object is reached
+ *	through (zero where the hook has no mount: sb_remount).
+ *
+ * An object that does not exist (the name a rename replaces, if none) is
+ * all zeros; @mode is never zero for an object that exists.
+ */
+struct checmate_inode {
+	__u32 ino;
+	__u32 ino_hi;
+	__u32 dev;
+	__u32 mode;
+	__u32 uid;
+	__u32 gid;
+	__u32 magic;
+	__u32 mnt_flags;
+};
+
+/* Mount flags of &struct checmate_inode.mnt_flags (statvfs(3)'s ST_*). */
+#define CHECMATE_MNT_RDONLY	(1U << 0)
+#define CHECMATE_MNT_NOSUID	(1U << 1)
+#define CHECMATE_MNT_NODEV	(1U << 2)
+#define CHECMATE_MNT_NOEXEC	(1U << 3)
+
+/* What a file is opened for, in &struct checmate_file_open_ctx.access. */
+#define CHECMATE_ACCESS_READ	(1U << 0)
+#define CHECMATE_ACCESS_WRITE	(1U << 1)
+#define CHECMATE_ACCESS_EXEC	(1U << 2)
+
+/**
+ * struct checmate_file_open_ctx - Context of file_open
+ * @file: The file being opened.
+ * @flags: The open flags as the file will hold them (fcntl(2)'s F_GETFL
+ *	plus O_CREAT, O_EXCL, O_NOCTTY and O_TRUNC as given).
+ * @access: CHECMATE_ACCESS_* flags: read, write, and exec for the opens
+ *	of execve(2) and execveat(2).
+ *
+ * Every open that gives access to a file's content runs this hook: open,
+ * openat, openat2, creat, open_by_handle_at, reopening through
+ * /proc/PID/fd, io_uring, and the opens of exec. Opens with O_PATH do not
+ * (they give no access to the content).
+ */
+struct checmate_file_open_ctx {
+	struct checmate_inode file;
+	__u32 flags;
+	__u32 access;
+};
+
+/**
+ * struct checmate_path_mknod_ctx - Context of path_mknod
+ * @dir: The directory the object is created in.
+ * @mode: File type and permission bits of the new object, the umask
+ *	applied (S_IFREG for open(2) with O_CREAT).
+ * @dev: The device number passed to mknod(2) (zero for other types).
+ */
+struct checmate_path_mknod_ctx {
+	struct checmate_inode dir;
+	__u32 mode;
+	__u32 dev;
+};
+
+/**
+ * struct checmate_path_mkdir_ctx - Context of path_mkdir
+ * @dir: The directory the new directory is created in.
+ * @mode: Permission bits of the new directory, the umask applied.
+ */
+struct checmate_path_mkdir_ctx {
+	struct checmate_inode dir;
+	__u32 mode;
+};
+
+/**
+ * struct checmate_path_rmdir_ctx - Context of path_rmdir
+ * @dir: The directory the directory is removed from.
+ * @object: The directory being removed.
+ */
+struct checmate_path_rmdir_ctx {
+	struct checmate_inode dir;
+	struct checmate_inode object;
+};
+
+/**
+ * struct checmate_path_unlink_ctx - Context of path_unlink
+ * @dir: The directory the name is removed from.
+ * @object: The object whose name is removed.
+ */
+struct checmate_path_unlink_ctx {
+	struct checmate_inode dir;
+	struct checmate_inode object;
+};
+
+/**
+ * struct checmate_path_symlink_ctx - Context of path_symlink
+ * @dir: The directory the link is created in.
+ */
+struct checmate_path_symlink_ctx {
+	struct checmate_inode dir;
+};
+
+/**
+ * struct checmate_path_link_ctx - Context of path_link
+ * @object: The existing object the new name will refer to.
+ * @new_dir: The directory the new name is created in.
+ */
+struct checmate_path_link_ctx {
+	struct checmate_inode object;
+	struct checmate_inode new_dir;
+};
+
+/**
+ * struct checmate_path_rename_ctx - Context of path_rename
+ * @old_dir: The directory the object is renamed from.
+ * @object: The object being renamed.
+ * @new_dir: The directory the object is renamed to.
+ * @target: The object the new name refers to now (replaced, or exchanged
+ *	with RENAME_EXCHANGE), all zeros if none.
+ * @flags: renameat2(2)'s flags (RENAME_NOREPLACE, RENAME_EXCHANGE,
+ *	RENAME_WHITEOUT).
+ */
+struct checmate_path_rename_ctx {
+	struct checmate_inode old_dir;
+	struct checmate_inode object;
+	struct checmate_inode new_dir;
+	struct checmate_inode target;
+	__u32 flags;
+};
+
+/**
+ * struct checmate_path_truncate_ctx - Context of path_truncate
+ * @object: The file being truncated.
+ * @open_file: 1 if it is truncated through an open file (ftruncate(2),
+ *	open(2) with O_TRUNC), 0 by name (truncate(2)).
+ */
+struct checmate_path_truncate_ctx {
+	struct checmate_inode object;
+	__u32 open_file;
+};
+
+/**
+ * struct checmate_path_chmod_ctx - Context of path_chmod
+ * @object: The object whose mode changes.
+ * @mode: The new mode (file type and permission bits).
+ */
+struct checmate_path_chmod_ctx {
+	struct checmate_inode object;
+	__u32 mode;
+};
+
+/**
+ * struct checmate_path_chown_ctx - Context of path_chown
+ * @object: The object whose owner or group changes.
+ * @uid: The new owner as seen from the initial user namespace, -1 if
+ *	unchanged.
+ * @gid: The new group, likewise.
+ */
+struct checmate_path_chown_ctx {
+	struct checmate_inode object;
+	__u32 uid;
+	__u32 gid;
+};
+
+/**
+ * struct checmate_path_chroot_ctx - Context of path_chroot
+ * @object: The directory that becomes the task's root.
+ */
+struct checmate_path_chroot_ctx {
+	struct checmate_inode object;
+};
+
+/**
+ * struct checmate_bprm_check_security_ctx - Context of bprm_check_security
+ * @file: The file about to be executed.
+ * @interp: 1 if @file is an interpreter the kernel chose for the file
+ *	execve(2) named (the "#!" line of a script, a binfmt_misc entry): the
+ *	hook runs once for the named file, then once for each interpreter.
+ * @argc: Number of arguments.
+ */
+struct checmate_bprm_check_security_ctx {
+	struct checmate_inode file;
+	__u32 interp;
+	__u32 argc;
+};
+
+/**
+ * struct checmate_sb_mount_ctx - Context of sb_mount
+ * @target: The mount point (or, for a remount or a propagation change,
+ *	the mount's root).
+ * @source: For a bind mount (MS_BIND) or a move (MS_MOVE), the object
+ *	named by the source argument, looked up by the hook; all zeros
+ *	otherwise.
+ * @flags: The MS_* flags passed to mount(2) (without the 0xC0ED magic).
+ */
+struct checmate_sb_mount_ctx {
+	struct checmate_inode target;
+	struct checmate_inode source;
+	__u32 flags;
+};
+
+/**
+ * struct checmate_move_mount_ctx - Context of move_mount
+ * @from: The root of the mount (or detached tree) being attached.
+ * @to: The mount point.
+ */
+struct checmate_move_mount_ctx {
+	struct checmate_inode from;
+	struct checmate_inode to;
+};
+
+/**
+ * struct checmate_sb_umount_ctx - Context of sb_umount
+ * @mount: The root of the mount being unmounted.
+ * @flags: umount2(2)'s flags (MNT_FORCE, MNT_DETACH, ...).
+ */
+struct checmate_sb_umount_ctx {
+	struct checmate_inode mount;
+	__u32 flags;
+};
+
+/**
+ * struct checmate_sb_remount_ctx - Context of sb_remount
+ * @root: The root of the file system being reconfigured.
+ */
+struct checmate_sb_remount_ctx {
+	struct checmate_inode root;
+};
+
+/**
+ * struct checmate_sb_pivotroot_ctx - Context of sb_pivotroot
+ * @new_root: The directory that becomes the root.
+ * @put_old: The directory the old root is moved to.
+ */
+struct checmate_sb_pivotroot_ctx {
+	struct checmate_inode new_root;
+	struct checmate_inode put_old;
+};
+
+/**
+ * enum checmate_str - Strings of a hook call, for bpf_checmate_str()
+ *
+ * A program reads the strings of the hook call it runs for with the kfunc
+ *
+ *	int bpf_checmate_str(__u32 which, char *buf, __u32 buf__sz);
+ *
+ * which copies string @which into @buf, NUL-terminated, and returns its
+ * length with the NUL; -ENOENT if this hook call has no such string,
+ * -ENAMETOOLONG if it does not fit in @buf__sz bytes, -EINVAL for an
+ * unknown @which, -EOPNOTSUPP in BPF_PROG_TEST_RUN (no live hook call).
+ * On error @buf is zeroed. Paths are those d_path() gives: relative to the
+ * current task's root directory, as the task itself names the object.
+ *
+ * @CHECMATE_STR_UNSPEC: Not a string.
+ * @CHECMATE_STR_PATH: The path of the object the hook is about: the file
+ *	(file_open, bprm_check_security, path_truncate, path_chmod,
+ *	path_chown, path_chroot), the new name (path_mknod, path_mkdir,
+ *	path_symlink), the name removed (path_rmdir, path_unlink), the
+ *	existing name (path_link), the old name (path_rename), the mount
+ *	point (sb_mount, move_mount, sb_umount) or the new root
+ *	(sb_pivotroot).
+ * @CHECMATE_STR_TARGET: The second name: the new name (path_link,
+ *	path_rename), the link's content (path_symlink), put_old
+ *	(sb_pivotroot).
+ * @CHECMATE_STR_SOURCE: What is mounted: mount(2)'s source argument as
+ *	given (sb_mount, may be absent), the path of the mount being
+ *	attached (move_mount).
+ * @CHECMATE_STR_FSTYPE: The file system type: mount(2)'s type argument as
+ *	given (sb_mount, may be absent), the file system's (sb_remount).
+ * @__CHECMATE_STR_MAX: One past the last string.
+ */
+enum checmate_str {
+	CHECMATE_STR_UNSPEC,
+	CHECMATE_STR_PATH,
+	CHECMATE_STR_TARGET,
+	CHECMATE_STR_SOURCE,
+	CHECMATE_STR_FSTYPE,
+	__CHECMATE_STR_MAX,
+};
+
 /**
  * struct checmate_ctx - Context of any Checmate program
  * @socket_create: For CHECMATE_HOOK_SOCKET_CREATE.
@@ -190,6 +526,24 @@ struct checmate_inet_conn_request_ctx {
  * @socket_listen: For CHECMATE_HOOK_SOCKET_LISTEN.
  * @socket_sendmsg: For CHECMATE_HOOK_SOCKET_SENDMSG.
  * @inet_conn_request: For CHECMATE_HOOK_INET_CONN_REQUEST.
+ * @file_open: For CHECMATE_HOOK_FILE_OPEN.
+ * @path_mknod: For CHECMATE_HOOK_PATH_MKNOD.
+ * @path_mkdir: For CHECMATE_HOOK_PATH_MKDIR.
+ * @path_rmdir: For CHECMATE_HOOK_PATH_RMDIR.
+ * @path_unlink: For CHECMATE_HOOK_PATH_UNLINK.
+ * @path_symlink: For CHECMATE_HOOK_PATH_SYMLINK.
+ * @path_link: For CHECMATE_HOOK_PATH_LINK.
+ * @path_rename: For CHECMATE_HOOK_PATH_RENAME.
+ * @path_truncate: For CHECMATE_HOOK_PATH_TRUNCATE.
+ * @path_chmod: For CHECMATE_HOOK_PATH_CHMOD.
+ * @path_chown: For CHECMATE_HOOK_PATH_CHOWN.
+ * @path_chroot: For CHECMATE_HOOK_PATH_CHROOT.
+ * @bprm_check_security: For CHECMATE_HOOK_BPRM_CHECK_SECURITY.
+ * @sb_mount: For CHECMATE_HOOK_SB_MOUNT.
+ * @move_mount: For CHECMATE_HOOK_MOVE_MOUNT.
+ * @sb_umount: For CHECMATE_HOOK_SB_UMOUNT.
+ * @sb_remount: For CHECMATE_HOOK_SB_REMOUNT.
+ * @sb_pivotroot: For CHECMATE_HOOK_SB_PIVOTROOT.
  *
  * Programs may take a pointer to this union-like struct and use the member
  * of their hook, or a pointer to their hook's struct directly: the layout
@@ -203,6 +557,24 @@ struct checmate_ctx {
 		struct checmate_socket_listen_ctx socket_listen;
 		struct checmate_socket_sendmsg_ctx socket_sendmsg;
 		struct checmate_inet_conn_request_ctx inet_conn_request;
+		struct checmate_file_open_ctx file_open;
+		struct checmate_path_mknod_ctx path_mknod;
+		struct checmate_path_mkdir_ctx path_mkdir;
+		struct checmate_path_rmdir_ctx path_rmdir;
+		struct checmate_path_unlink_ctx path_unlink;
+		struct checmate_path_symlink_ctx path_symlink;
+		struct checmate_path_link_ctx path_link;
+		struct checmate_path_rename_ctx path_rename;
+		struct checmate_path_truncate_ctx path_truncate;
+		struct checmate_path_chmod_ctx path_chmod;
+		struct checmate_path_chown_ctx path_chown;
+		struct checmate_path_chroot_ctx path_chroot;
+		struct checmate_bprm_check_security_ctx bprm_check_security;
+		struct checmate_sb_mount_ctx sb_mount;
+		struct checmate_move_mount_ctx move_mount;
+		struct checmate_sb_umount_ctx sb_umount;
+		struct checmate_sb_remount_ctx sb_remount;
+		struct checmate_sb_pivotroot_ctx sb_pivotroot;
 	};
 };
 

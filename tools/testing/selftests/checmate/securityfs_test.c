@@ -114,8 +114,44 @@ TEST(hooks_match_header)
 			sizeof(struct checmate_socket_sendmsg_ctx) },
 		[CHECMATE_HOOK_INET_CONN_REQUEST] = { "inet_conn_request",
 			sizeof(struct checmate_inet_conn_request_ctx) },
+		[CHECMATE_HOOK_FILE_OPEN] = { "file_open",
+			sizeof(struct checmate_file_open_ctx) },
+		[CHECMATE_HOOK_PATH_MKNOD] = { "path_mknod",
+			sizeof(struct checmate_path_mknod_ctx) },
+		[CHECMATE_HOOK_PATH_MKDIR] = { "path_mkdir",
+			sizeof(struct checmate_path_mkdir_ctx) },
+		[CHECMATE_HOOK_PATH_RMDIR] = { "path_rmdir",
+			sizeof(struct checmate_path_rmdir_ctx) },
+		[CHECMATE_HOOK_PATH_UNLINK] = { "path_unlink",
+			sizeof(struct checmate_path_unlink_ctx) },
+		[CHECMATE_HOOK_PATH_SYMLINK] = { "path_symlink",
+			sizeof(struct checmate_path_symlink_ctx) },
+		[CHECMATE_HOOK_PATH_LINK] = { "path_link",
+			sizeof(struct checmate_path_link_ctx) },
+		[CHECMATE_HOOK_PATH_RENAME] = { "path_rename",
+			sizeof(struct checmate_path_rename_ctx) },
+		[CHECMATE_HOOK_PATH_TRUNCATE] = { "path_truncate",
+			sizeof(struct checmate_path_truncate_ctx) },
+		[CHECMATE_HOOK_PATH_CHMOD] = { "path_chmod",
+			sizeof(struct checmate_path_chmod_ctx) },
+		[CHECMATE_HOOK_PATH_CHOWN] = { "path_chown",
+			sizeof(struct checmate_path_chown_ctx) },
+		[CHECMATE_HOOK_PATH_CHROOT] = { "path_chroot",
+			sizeof(struct checmate_path_chroot_ctx) },
+		[CHECMATE_HOOK_BPRM_CHECK_SECURITY] = { "bprm_check_security",
+			sizeof(struct checmate_bprm_check_security_ctx) },
+		[CHECMATE_HOOK_SB_MOUNT] = { "sb_mount",
+			sizeof(struct checmate_sb_mount_ctx) },
+		[CHECMATE_HOOK_MOVE_MOUNT] = { "move_mount",
+			sizeof(struct checmate_move_mount_ctx) },
+		[CHECMATE_HOOK_SB_UMOUNT] = { "sb_umount",
+			sizeof(struct checmate_sb_umount_ctx) },
+		[CHECMATE_HOOK_SB_REMOUNT] = { "sb_remount",
+			sizeof(struct checmate_sb_remount_ctx) },
+		[CHECMATE_HOOK_SB_PIVOTROOT] = { "sb_pivotroot",
+			sizeof(struct checmate_sb_pivotroot_ctx) },
 	};
-	char want[1024] = "", buf[1024];
+	char want[2048] = "", buf[2048];
 	int hook;
 
 	ASSERT_EQ(__CHECMATE_HOOK_MAX, ARRAY_SIZE(hooks));
@@ -162,7 +198,7 @@ TEST_F(sfs_file, read_only_mode)
 /* Root may open it for writing (DAC override), but the file has no write. */
 TEST_F(sfs_file, root_write_is_einval)
 {
-	char before[256], after[256];
+	char before[4096], after[4096];
 	int fd;
 
 	read_file(_metadata, variant->path, before, sizeof(before),

@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Checmate LSM - File-system, exec and mount hooks
+ *
+ * Each hook shows its objects by identity (&struct checmate_inode: device,
+ * inode number, mode, owner, file-system magic, mount flags), never by a
+ * pointer; the names that belong to the hook call are offered to programs
+ * through bpf_checmate_str(), which reads them only when asked. Programs
+ * of the current task's cgroup run; kernel threads are not governed. With
+ * no program attached to a hook anywhere, the hook is a static branch.
+ */
+
+#include <linux/binfmts.h>
+#include <linux/cred.h>
+#include <linux/dcache.h>
+#include <linux/fcntl.h>
+#include <linux/fs.h>
+#include <linux/kdev_t.h>
+#include <linux/lsm_hooks.h>
+#include <linux/mount.h>
+#include <uapi/linux/mount.h>
+#include <linux/namei.h>
+#include <linux/path.h>
+#include <linux/uidgid.h>
+
+#include "bpf.h"
+#include "common.h"
+#include "fs.h"
+#include "setup.h"
+
+/**
+ * checmate_mnt_flags - The CHECMATE_MNT_* flags of a mount
+ * @mnt_flags: The mount's MNT_* flags.
+ * @sb_rdonly: Its file system is read-only.
+ *
+ * Return: The flags programs see in &struct checmate_inode.mnt_flags.
+ */
+u32 checmate_mnt_flags(int mnt_flags, bool sb_rdonly)
+{
+	u32 flags = 0;
+
+	if ((mnt_flags & MNT_READONLY) || sb_rdonly)
+		flags |= CHECMATE_MNT_RDONLY;
+	if (mnt_flags & MNT_NOSUID)
+		flags |= CHECMATE_MNT_NOSUID;
+	if (mnt_flags & MNT_NODEV)
+		flags |= CHECMATE_MNT_NODEV;
+	if (mnt_flags & MNT_NOEXEC)
+		flags |= CHECMATE_MNT_NOEXEC;
+	return flags;
+}
+
+/**
+ * checmate_fill_inode - Show a file-system object by its identity
+ * @ci: The context's identity, zero on entry.
+ * @inode: The object, or NULL if there is none (left all zeros).
+ * @mnt: The mount the object is reached through, or NULL if none.
+ */
+void checmate_fill_inode(struct checmate_inode *ci, const struct inode *inode,
+			 const struct vfsmount *mnt)
+{
+	if (!inode)
+		return;
+	ci->ino = lower_32_bits(inode->i_ino);
+	ci->ino_hi = upper_32_bits((u64)inode->i_ino);
+	ci->dev = new_encode_dev(inode->i_sb->s_dev);
+	ci->mode = inode->i_mode;
+	ci->uid = from_kuid(&init_user_ns, inode->i_uid);
+	ci->gid = from_kgid(&init_user_ns, inode->i_gid);
+	ci->magic = lower_32_bits(inode->i_sb->s_magic);
+	if (mnt)
+		ci->mnt_flags = checmate_mnt_flags(READ_ONCE(mnt->mnt_flags),
+						   sb_rdonly(mnt->mnt_sb));
+}
+
+static void fill_path(struct checmate_inode *ci, const struct path *path)
+{
+	checmate_fill_inode(ci, d_backing_inode(path->dentry), path->mnt);
+}
+
+/* What a file is opened for, as CHECMATE_ACCESS_* flags. */
+static u32 open_access(fmode_t mode)
+{
+	u32 access = 0;
+
+	if (mode & FMODE_READ)
+		access |= CHECMATE_ACCESS_READ;
+	if (mode & FMODE_WRITE)
+		access |= CHECMATE_ACCESS_WRITE;
+	if (mode & FMODE_EXEC)
+		access |= CHECMATE_ACCESS_EXEC;
+	return access;
+}
+
+static int hook_file_open(struct file *file)
+{
+	struct checmate_strs strs = {
+		.path[CHECMATE_STR_PATH] = &file->f_path,
+	};
+	struct checmate_file_open_ctx ctx = {};
+
+	if (!checmate_enabled(CHECMATE_HOOK_FILE_OPEN))
+		return 0;
+	fill_path(&ctx.file, &file->f_path);
+	ctx.flags = file->f_flags & VALID_OPEN_FLAGS;
+	ctx.access = open_access(file->f_mode);
+	return checmate_run_task(CHECMATE_HOOK_FILE_OPEN, &ctx, &strs);
+}
+
+static int hook_path_mknod(const struct path *dir, struct dentry *dentry,
+			   umode_t mode, unsigned int dev)
+{
+	const struct path obj = { .mnt = dir->mnt, .dentry = dentry };
+	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = &obj };
+	struct checmate_path_mknod_ctx ctx = {};
+
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_MKNOD))
+		return 0;
+	fill_path(&ctx.dir, dir);
+	ctx.mode = mode;
+	ctx.dev = dev;
+	return checmate_run_task(CHECMATE_HOOK_PATH_MKNOD, &ctx, &strs);
+}
+
+static int hook_path_mkdir(const struct path *dir, struct dentry *dentry,
+			   umode_t mode)
+{
+	const struct path obj = { .mnt = dir->mnt, .dentry = dentry };
+	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = &obj };
+	struct checmate_path_mkdir_ctx ctx = {};
+
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_MKDIR))
+		return 0;
+	fill_path(&ctx.dir, dir);
+	ctx.mode = mode;
+	return checmate_run_task(CHECMATE_HOOK_PATH_MKDIR, &ctx, &strs);
+}
+
+/* rmdir and unlink: the same context layout, a directory and its entry. */
+static int run_remove(u32 hook, const struct path *dir, struct dentry *dentry)
+{
+	const struct path obj = { .mnt = dir->mnt, .dentry = dentry };
+	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = &obj };
+	struct checmate_path_unlink_ctx ctx = {};
+
+	fill_path(&ctx.dir, dir);
+	fill_path(&ctx.object, &obj);
+	return checmate_run_task(hook, &ctx, &strs);
+}
+
+static_assert(sizeof(struct checmate_path_rmdir_ctx) ==
+	      sizeof(struct checmate_path_unlink_ctx));
+static_assert(offsetof(struct checmate_path_rmdir_ctx, object) ==
+	      offsetof(struct checmate_path_unlink_ctx, object));
+
+static int hook_path_rmdir(const struct path *dir, struct dentry *dentry)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_RMDIR))
+		return 0;
+	return run_remove(CHECMATE_HOOK_PATH_RMDIR, dir, dentry);
+}
+
+static int hook_path_unlink(const struct path *dir, struct dentry *dentry)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_UNLINK))
+		return 0;
+	return run_remove(CHECMATE_HOOK_PATH_UNLINK, dir, dentry);
+}
+
+static int hook_path_symlink(const struct path *dir, struct dentry *dentry,
+			     const char *old_name)
+{
+	const struct path obj = { .mnt = dir->mnt, .dentry = dentry };
+	struct checmate_strs strs = {
+		.path[CHECMATE_STR_PATH] = &obj,
+		.str[CHECMATE_STR_TARGET] = old_name,
+	};
+	struct checmate_path_symlink_ctx ctx = {};
+
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_SYMLINK))
+		return 0;
+	fill_path(&ctx.dir, dir);
+	return checmate_run_task(CHECMATE_HOOK_PATH_SYMLINK, &ctx, &strs);
+}
+
+/* Both names of a link are on new_dir's mount: linkat() checks it first. */
+static int hook_path_link(struct dentry *old_dentry, const struct path *new_dir,
+			  struct dentry *new_dentry)
+{
+	const struct path old = { .mnt = new_dir->mnt, .dentry = old_dentry };
+	const struct path new = { .mnt = new_dir->mnt, .dentry = new_dentry };
+	struct checmate_strs strs = {
+		.path[CHECMATE_STR_PATH] = &old,
+		.path[CHECMATE_STR_TARGET] = &new,
+	};
+	struct checmate_path_link_ctx ctx = {};
+
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_LINK))
+		return 0;
+	fill_path(&ctx.object, &old);
+	fill_path(&ctx.new_dir, new_dir);
+	return checmate_run_task(CHECMATE_HOOK_PATH_LINK, &ctx, &strs);
+}
+
+static int hook_path_rename(const struct path *old_dir,
+			    struct dentry *old_dentry,
+			    const struct path *new_dir,
+			    struct dentry *new_dentry, unsigned int flags)
+{
+	const struct path old = { .mnt = old_dir->mnt, .dentry = old_dentry };
+	const struct path new = { .mnt = new_dir->mnt, .dentry = new_dentry };
+	struct checmate_strs strs = {
+		.path[CHECMATE_STR_PATH] = &old,
+		.path[CHECMATE_STR_TARGET] = &new,
+	};
+	struct checmate_path_rename_ctx ctx = {};
+
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_RENAME))
+		return 0;
+	fill_path(&ctx.old_dir, old_dir);
+	fill_path(&ctx.object, &old);
+	fill_path(&ctx.new_dir, new_dir);
+	fill_path(&ctx.target, &new);
+	ctx.flags = flags;
+	return checmate_run_task(CHECMATE_HOOK_PATH_RENAME, &ctx, &strs);
+}
+
+static int run_truncate(const struct path *path, u32 open_file)
+{
+	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = path };
+	struct checmate_path_truncate_ctx ctx = {};
+
+	fill_path(&ctx.object, path);
+	ctx.open_file = open_file;
+	return checmate_run_task(CHECMATE_HOOK_PATH_TRUNCATE, &ctx, &strs);
+}
+
+/* truncate(2) */
+static int hook_path_truncate(const struct path *path)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_TRUNCATE))
+		return 0;
+	return run_truncate(path, 0);
+}
+
+/* ftruncate(2), and open(2) with O_TRUNC: the same Checmate hook. */
+static int hook_file_truncate(struct file *file)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_TRUNCATE))
+		return 0;
+	return run_truncate(&file->f_path, 1);
+}
+
+static int hook_path_chmod(const struct path *path, umode_t mode)
+{
+	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = path };
+	struct checmate_path_chmod_ctx ctx = {};
+
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_CHMOD))
+		return 0;
+	fill_path(&ctx.object, path);
+	ctx.mode = mode;
+	return checmate_run_task(CHECMATE_HOOK_PATH_CHMOD, &ctx, &strs);
+}
+
+static int hook_path_chown(const struct path *path, kuid_t uid, kgid_t gid)
+{
+	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = path };
+	struct checmate_path_chown_ctx ctx = {};
+
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_CHOWN))
+		return 0;
+	fill_path(&ctx.object, path);
+	ctx.uid = from_kuid(&init_user_ns, uid);
+	ctx.gid = from_kgid(&init_user_ns, gid);
+	return checmate_run_task(CHECMATE_HOOK_PATH_CHOWN, &ctx, &strs);
+}
+
+static int hook_path_chroot(const struct path *path)
+{
+	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = path };
+	struct checmate_path_chroot_ctx ctx = {};
+
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_CHROOT))
+		return 0;
+	fill_path(&ctx.object, path);
+	return checmate_run_task(CHECMATE_HOOK_PATH_CHROOT, &ctx, &strs);
+}
+
+/*
+ * Runs once for the file execve() names and once for each interpreter
+ * binfmt_script or binfmt_misc puts in its place (bprm->interp then no
+ * longer is the name execve() was given).
+ */
+static int hook_bprm_check_security(struct linux_binprm *bprm)
+{
+	struct checmate_strs strs = {
+		.path[CHECMATE_STR_PATH] = &bprm->file->f_path,
+	};
+	struct checmate_bprm_check_security_ctx ctx = {};
+
+	if (!checmate_enabled(CHECMATE_HOOK_BPRM_CHECK_SECURITY))
+		return 0;
+	fill_path(&ctx.file, &bprm->file->f_path);
+	ctx.interp = bprm->interp != bprm->filename;
+	ctx.argc = bprm->argc;
+	return checmate_run_task(CHECMATE_HOOK_BPRM_CHECK_SECURITY, &ctx, &strs);
+}
+
+/*
+ * The lookup flags path_mount() uses for its source argument, or -1 if it
+ * does not read it as a path (the same order of tests).
+ */
+static int mount_source_lookup(unsigned long flags)
+{
+	if (flags & MS_REMOUNT)
+		return -1;
+	if (flags & MS_BIND)
+		return LOOKUP_FOLLOW | LOOKUP_AUTOMOUNT;
+	if (flags & (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE))
+		return -1;
+	if (flags & MS_MOVE)
+		return LOOKUP_FOLLOW;
+	return -1;
+}
+
+static int hook_sb_mount(const char *dev_name, const struct path *path,
+			 const char *type, unsigned long flags, void *data)
+{
+	struct checmate_strs strs = {
+		.path[CHECMATE_STR_PATH] = path,
+		.str[CHECMATE_STR_SOURCE] = dev_name,
+		.str[CHECMATE_STR_FSTYPE] = type,
+	};
+	struct checmate_sb_mount_ctx ctx = {};
+	int lookup = mount_source_lookup(flags);
+	struct path source;
+	int ret;
+
+	if (!checmate_enabled(CHECMATE_HOOK_SB_MOUNT))
+		return 0;
+	fill_path(&ctx.target, path);
+	ctx.flags = lower_32_bits(flags);
+	/*
+	 * As AppArmor and TOMOYO do: the kernel looks the source up again
+	 * after the hook, so a concurrent rename can make it differ.
+	 */
+	if (lookup < 0 || !dev_name || kern_path(dev_name, lookup, &source))
+		return checmate_run_task(CHECMATE_HOOK_SB_MOUNT, &ctx, &strs);
+	fill_path(&ctx.source, &source);
+	ret = checmate_run_task(CHECMATE_HOOK_SB_MOUNT, &ctx, &strs);
+	path_put(&source);
+	return ret;
+}
+
+static int hook_move_mount(const struct path *from_path,
+			   const struct path *to_path)
+{
+	struct checmate_strs strs = {
+		.path[CHECMATE_STR_PATH] = to_path,
+		.path[CHECMATE_STR_SOURCE] = from_path,
+	};
+	struct checmate_move_mount_ctx ctx = {};
+
+	if (!checmate_enabled(CHECMATE_HOOK_MOVE_MOUNT))
+		return 0;
+	fill_path(&ctx.from, from_path);
+	fill_path(&ctx.to, to_path);
+	return checmate_run_task(CHECMATE_HOOK_MOVE_MOUNT, &ctx, &strs);
+}
+
+static int hook_sb_umount(struct vfsmount *mnt, int flags)
+{
+	const struct path root = { .mnt = mnt, .dentry = mnt->mnt_root };
+	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = &root };
+	struct checmate_sb_umount_ctx ctx = {};
+
+	if (!checmate_enabled(CHECMATE_HOOK_SB_UMOUNT))
+		return 0;
+	fill_path(&ctx.mount, &root);
+	ctx.flags = flags;
+	return checmate_run_task(CHECMATE_HOOK_SB_UMOUNT, &ctx, &strs);
+}
+
+/* mount(2) with MS_REMOUNT, fsconfig(2) with FSCONFIG_CMD_RECONFIGURE */
+static int hook_sb_remount(struct super_block *sb, void *mnt_opts)
+{
+	struct checmate_strs strs = {
+		.str[CHECMATE_STR_FSTYPE] = sb->s_type->name,
+	};
+	struct checmate_sb_remount_ctx ctx = {};
+
+	if (!checmate_enabled(CHECMATE_HOOK_SB_REMOUNT))
+		return 0;
+	checmate_fill_inode(&ctx.root, d_backing_inode(sb->s_root), NULL);
+	return checmate_run_task(CHECMATE_HOOK_SB_REMOUNT, &ctx, &strs);
+}
+
+static int hook_sb_pivotroot(const struct path *old_path,
+			     const struct path *new_path)
+{
+	struct checmate_strs strs = {
+		.path[CHECMATE_STR_PATH] = new_path,
+		.path[CHECMATE_STR_TARGET] = old_path,
+	};
+	struct checmate_sb_pivotroot_ctx ctx = {};
+
+	if (!checmate_enabled(CHECMATE_HOOK_SB_PIVOTROOT))
+		return 0;
+	fill_path(&ctx.new_root, new_path);
+	fill_path(&ctx.put_old, old_path);
+	return checmate_run_task(CHECMATE_HOOK_SB_PIVOTROOT, &ctx, &strs);
+}
+
+static struct security_hook_list checmate_fs_hooks[] __ro_after_init = {
+	LSM_HOOK_INIT(file_open, hook_file_open),
+	LSM_HOOK_INIT(path_mknod, hook_path_mknod),
+	LSM_HOOK_INIT(path_mkdir, hook_path_mkdir),
+	LSM_HOOK_INIT(path_rmdir, hook_path_rmdir),
+	LSM_HOOK_INIT(path_unlink, hook_path_unlink),
+	LSM_HOOK_INIT(path_symlink, hook_path_symlink),
+	LSM_HOOK_INIT(path_link, hook_path_link),
+	LSM_HOOK_INIT(path_rename, hook_path_rename),
+	LSM_HOOK_INIT(path_truncate, hook_path_truncate),
+	LSM_HOOK_INIT(file_truncate, hook_file_truncate),
+	LSM_HOOK_INIT(path_chmod, hook_path_chmod),
+	LSM_HOOK_INIT(path_chown, hook_path_chown),
+	LSM_HOOK_INIT(path_chroot, hook_path_chroot),
+	LSM_HOOK_INIT(bprm_check_security, hook_bprm_check_security),
+	LSM_HOOK_INIT(sb_mount, hook_sb_mount),
+	LSM_HOOK_INIT(move_mount, hook_move_mount),
+	LSM_HOOK_INIT(sb_umount, hook_sb_umount),
+	LSM_HOOK_INIT(sb_remount, hook_sb_remount),
+	LSM_HOOK_INIT(sb_pivotroot, hook_sb_pivotroot),
+};
+
+/**
+ * checmate_add_fs_hooks - Register the file-system, exec and mount hooks
+ */
+__init void checmate_add_fs_hooks(void)
+{
+	security_add_hooks(checmate_fs_hooks, ARRAY_SIZE(checmate_fs_hooks),
+			   &checmate_lsmid);
+}
