@@ -436,6 +436,33 @@ int checmate_run_current(u32 hook, void *ctx)
 }
 
 /**
+ * checmate_task_governed - Whether programs may run for the current task
+ * @hook: The hook (&enum checmate_hook).
+ *
+ * Lets a hook skip building its context when no program is attached to it
+ * for the current task's cgroup or an ancestor: a program attached only
+ * elsewhere then costs the task this load. A program attached right after
+ * is as if attached after the operation.
+ *
+ * Return: False for a kernel thread, or if the effective array is empty.
+ */
+bool checmate_task_governed(u32 hook)
+{
+	const struct bpf_prog_array *array;
+	struct cgroup *cgrp;
+	bool governed;
+
+	if (current->flags & PF_KTHREAD)
+		return false;
+	rcu_read_lock();
+	cgrp = task_dfl_cgroup(current);
+	array = rcu_dereference(cgrp->bpf.effective[checmate_atype(hook)]);
+	governed = READ_ONCE(array->items[0].prog);
+	rcu_read_unlock();
+	return governed;
+}
+
+/**
  * checmate_run_task - Run a hook's programs for what a task does
  * @hook: The hook (&enum checmate_hook).
  * @ctx: The hook's context.

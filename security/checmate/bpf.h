@@ -65,6 +65,7 @@ int checmate_run(u32 hook, struct cgroup *cgrp,
 		 const struct user_namespace *subject, void *ctx,
 		 const struct checmate_strs *strs);
 int checmate_run_current(u32 hook, void *ctx);
+bool checmate_task_governed(u32 hook);
 int checmate_run_task(u32 hook, void *ctx, const struct checmate_strs *strs);
 int checmate_copy_str(const struct checmate_strs *strs, u32 which, char *buf,
 		      u32 size);

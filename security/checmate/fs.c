@@ -7,7 +7,9 @@
  * pointer; the names that belong to the hook call are offered to programs
  * through bpf_checmate_str(), which reads them only when asked. Programs
  * of the current task's cgroup run; kernel threads are not governed. With
- * no program attached to a hook anywhere, the hook is a static branch.
+ * no program attached to a hook anywhere, the hook is a static branch; with
+ * programs attached only outside the task's cgroup and its ancestors, it
+ * is that and one load, and no context is built.
  */
 
 #include <linux/binfmts.h>
@@ -78,16 +80,20 @@ static void fill_path(struct checmate_inode *ci, const struct path *path)
 	checmate_fill_inode(ci, d_backing_inode(path->dentry), path->mnt);
 }
 
-/* What a file is opened for, as CHECMATE_ACCESS_* flags. */
-static u32 open_access(fmode_t mode)
+/*
+ * What a file is opened for, as CHECMATE_ACCESS_* flags. Exec's opens say
+ * so in f_flags (__FMODE_EXEC), which OPEN_FMODE() does not carry over to
+ * f_mode: AppArmor, TOMOYO and Landlock read it there too.
+ */
+static u32 open_access(const struct file *file)
 {
 	u32 access = 0;
 
-	if (mode & FMODE_READ)
+	if (file->f_mode & FMODE_READ)
 		access |= CHECMATE_ACCESS_READ;
-	if (mode & FMODE_WRITE)
+	if (file->f_mode & FMODE_WRITE)
 		access |= CHECMATE_ACCESS_WRITE;
-	if (mode & FMODE_EXEC)
+	if (file->f_flags & __FMODE_EXEC)
 		access |= CHECMATE_ACCESS_EXEC;
 	return access;
 }
@@ -99,11 +105,12 @@ static int hook_file_open(struct file *file)
 	};
 	struct checmate_file_open_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_FILE_OPEN))
+	if (!checmate_enabled(CHECMATE_HOOK_FILE_OPEN) ||
+	    !checmate_task_governed(CHECMATE_HOOK_FILE_OPEN))
 		return 0;
 	fill_path(&ctx.file, &file->f_path);
 	ctx.flags = file->f_flags & VALID_OPEN_FLAGS;
-	ctx.access = open_access(file->f_mode);
+	ctx.access = open_access(file);
 	return checmate_run_task(CHECMATE_HOOK_FILE_OPEN, &ctx, &strs);
 }
 
@@ -114,11 +121,14 @@ static int hook_path_mknod(const struct path *dir, struct dentry *dentry,
 	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = &obj };
 	struct checmate_path_mknod_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_PATH_MKNOD))
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_MKNOD) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PATH_MKNOD))
 		return 0;
 	fill_path(&ctx.dir, dir);
-	ctx.mode = mode;
-	ctx.dev = dev;
+	/* what vfs_mknod() makes: no type is a regular file */
+	ctx.mode = mode & S_IFMT ? mode : mode | S_IFREG;
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		ctx.dev = dev;
 	return checmate_run_task(CHECMATE_HOOK_PATH_MKNOD, &ctx, &strs);
 }
 
@@ -129,7 +139,8 @@ static int hook_path_mkdir(const struct path *dir, struct dentry *dentry,
 	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = &obj };
 	struct checmate_path_mkdir_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_PATH_MKDIR))
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_MKDIR) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PATH_MKDIR))
 		return 0;
 	fill_path(&ctx.dir, dir);
 	ctx.mode = mode;
@@ -155,14 +166,16 @@ static_assert(offsetof(struct checmate_path_rmdir_ctx, object) ==
 
 static int hook_path_rmdir(const struct path *dir, struct dentry *dentry)
 {
-	if (!checmate_enabled(CHECMATE_HOOK_PATH_RMDIR))
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_RMDIR) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PATH_RMDIR))
 		return 0;
 	return run_remove(CHECMATE_HOOK_PATH_RMDIR, dir, dentry);
 }
 
 static int hook_path_unlink(const struct path *dir, struct dentry *dentry)
 {
-	if (!checmate_enabled(CHECMATE_HOOK_PATH_UNLINK))
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_UNLINK) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PATH_UNLINK))
 		return 0;
 	return run_remove(CHECMATE_HOOK_PATH_UNLINK, dir, dentry);
 }
@@ -177,7 +190,8 @@ static int hook_path_symlink(const struct path *dir, struct dentry *dentry,
 	};
 	struct checmate_path_symlink_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_PATH_SYMLINK))
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_SYMLINK) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PATH_SYMLINK))
 		return 0;
 	fill_path(&ctx.dir, dir);
 	return checmate_run_task(CHECMATE_HOOK_PATH_SYMLINK, &ctx, &strs);
@@ -195,7 +209,8 @@ static int hook_path_link(struct dentry *old_dentry, const struct path *new_dir,
 	};
 	struct checmate_path_link_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_PATH_LINK))
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_LINK) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PATH_LINK))
 		return 0;
 	fill_path(&ctx.object, &old);
 	fill_path(&ctx.new_dir, new_dir);
@@ -215,7 +230,8 @@ static int hook_path_rename(const struct path *old_dir,
 	};
 	struct checmate_path_rename_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_PATH_RENAME))
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_RENAME) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PATH_RENAME))
 		return 0;
 	fill_path(&ctx.old_dir, old_dir);
 	fill_path(&ctx.object, &old);
@@ -238,7 +254,8 @@ static int run_truncate(const struct path *path, u32 open_file)
 /* truncate(2) */
 static int hook_path_truncate(const struct path *path)
 {
-	if (!checmate_enabled(CHECMATE_HOOK_PATH_TRUNCATE))
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_TRUNCATE) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PATH_TRUNCATE))
 		return 0;
 	return run_truncate(path, 0);
 }
@@ -246,7 +263,8 @@ static int hook_path_truncate(const struct path *path)
 /* ftruncate(2), and open(2) with O_TRUNC: the same Checmate hook. */
 static int hook_file_truncate(struct file *file)
 {
-	if (!checmate_enabled(CHECMATE_HOOK_PATH_TRUNCATE))
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_TRUNCATE) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PATH_TRUNCATE))
 		return 0;
 	return run_truncate(&file->f_path, 1);
 }
@@ -256,10 +274,12 @@ static int hook_path_chmod(const struct path *path, umode_t mode)
 	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = path };
 	struct checmate_path_chmod_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_PATH_CHMOD))
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_CHMOD) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PATH_CHMOD))
 		return 0;
 	fill_path(&ctx.object, path);
-	ctx.mode = mode;
+	/* what chmod_common() sets: the caller's bits, the object's type */
+	ctx.mode = (mode & S_IALLUGO) | (ctx.object.mode & S_IFMT);
 	return checmate_run_task(CHECMATE_HOOK_PATH_CHMOD, &ctx, &strs);
 }
 
@@ -268,7 +288,8 @@ static int hook_path_chown(const struct path *path, kuid_t uid, kgid_t gid)
 	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = path };
 	struct checmate_path_chown_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_PATH_CHOWN))
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_CHOWN) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PATH_CHOWN))
 		return 0;
 	fill_path(&ctx.object, path);
 	ctx.uid = from_kuid(&init_user_ns, uid);
@@ -281,7 +302,8 @@ static int hook_path_chroot(const struct path *path)
 	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = path };
 	struct checmate_path_chroot_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_PATH_CHROOT))
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_CHROOT) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PATH_CHROOT))
 		return 0;
 	fill_path(&ctx.object, path);
 	return checmate_run_task(CHECMATE_HOOK_PATH_CHROOT, &ctx, &strs);
@@ -299,7 +321,8 @@ static int hook_bprm_check_security(struct linux_binprm *bprm)
 	};
 	struct checmate_bprm_check_security_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_BPRM_CHECK_SECURITY))
+	if (!checmate_enabled(CHECMATE_HOOK_BPRM_CHECK_SECURITY) ||
+	    !checmate_task_governed(CHECMATE_HOOK_BPRM_CHECK_SECURITY))
 		return 0;
 	fill_path(&ctx.file, &bprm->file->f_path);
 	ctx.interp = bprm->interp != bprm->filename;
@@ -337,7 +360,8 @@ static int hook_sb_mount(const char *dev_name, const struct path *path,
 	struct path source;
 	int ret;
 
-	if (!checmate_enabled(CHECMATE_HOOK_SB_MOUNT))
+	if (!checmate_enabled(CHECMATE_HOOK_SB_MOUNT) ||
+	    !checmate_task_governed(CHECMATE_HOOK_SB_MOUNT))
 		return 0;
 	fill_path(&ctx.target, path);
 	ctx.flags = lower_32_bits(flags);
@@ -362,7 +386,8 @@ static int hook_move_mount(const struct path *from_path,
 	};
 	struct checmate_move_mount_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_MOVE_MOUNT))
+	if (!checmate_enabled(CHECMATE_HOOK_MOVE_MOUNT) ||
+	    !checmate_task_governed(CHECMATE_HOOK_MOVE_MOUNT))
 		return 0;
 	fill_path(&ctx.from, from_path);
 	fill_path(&ctx.to, to_path);
@@ -375,7 +400,8 @@ static int hook_sb_umount(struct vfsmount *mnt, int flags)
 	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = &root };
 	struct checmate_sb_umount_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_SB_UMOUNT))
+	if (!checmate_enabled(CHECMATE_HOOK_SB_UMOUNT) ||
+	    !checmate_task_governed(CHECMATE_HOOK_SB_UMOUNT))
 		return 0;
 	fill_path(&ctx.mount, &root);
 	ctx.flags = flags;
@@ -390,7 +416,8 @@ static int hook_sb_remount(struct super_block *sb, void *mnt_opts)
 	};
 	struct checmate_sb_remount_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_SB_REMOUNT))
+	if (!checmate_enabled(CHECMATE_HOOK_SB_REMOUNT) ||
+	    !checmate_task_governed(CHECMATE_HOOK_SB_REMOUNT))
 		return 0;
 	checmate_fill_inode(&ctx.root, d_backing_inode(sb->s_root), NULL);
 	return checmate_run_task(CHECMATE_HOOK_SB_REMOUNT, &ctx, &strs);
@@ -405,7 +432,8 @@ static int hook_sb_pivotroot(const struct path *old_path,
 	};
 	struct checmate_sb_pivotroot_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_SB_PIVOTROOT))
+	if (!checmate_enabled(CHECMATE_HOOK_SB_PIVOTROOT) ||
+	    !checmate_task_governed(CHECMATE_HOOK_SB_PIVOTROOT))
 		return 0;
 	fill_path(&ctx.new_root, new_path);
 	fill_path(&ctx.put_old, old_path);

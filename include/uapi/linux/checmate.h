@@ -293,8 +293,11 @@ struct checmate_file_open_ctx {
  * struct checmate_path_mknod_ctx - Context of path_mknod
  * @dir: The directory the object is created in.
  * @mode: File type and permission bits of the new object, the umask
- *	applied (S_IFREG for open(2) with O_CREAT).
- * @dev: The device number passed to mknod(2) (zero for other types).
+ *	applied (on a file system with POSIX ACLs the parent's default ACL
+ *	decides later instead); S_IFREG for open(2) with O_CREAT and for
+ *	mknod(2) without a type.
+ * @dev: For a character or block device, the device number passed to
+ *	mknod(2) (as st_rdev encodes it); zero for other types.
  */
 struct checmate_path_mknod_ctx {
 	struct checmate_inode dir;
@@ -305,7 +308,8 @@ struct checmate_path_mknod_ctx {
 /**
  * struct checmate_path_mkdir_ctx - Context of path_mkdir
  * @dir: The directory the new directory is created in.
- * @mode: Permission bits of the new directory, the umask applied.
+ * @mode: Permission bits of the new directory, the umask applied (as
+ *	for path_mknod).
  */
 struct checmate_path_mkdir_ctx {
 	struct checmate_inode dir;
@@ -382,7 +386,11 @@ struct checmate_path_truncate_ctx {
 /**
  * struct checmate_path_chmod_ctx - Context of path_chmod
  * @object: The object whose mode changes.
- * @mode: The new mode (file type and permission bits).
+ * @mode: The new mode: the object's file type and the permission,
+ *	set-id and sticky bits chmod(2) sets.
+ *
+ * Setting a POSIX ACL (setxattr(2) of system.posix_acl_access) can also
+ * change the permission bits; it does not run this hook.
  */
 struct checmate_path_chmod_ctx {
 	struct checmate_inode object;
