@@ -27,12 +27,17 @@
  * that report another device than their super block's (btrfs subvolumes,
  * overlayfs); learn mode records what the hook sees, so use it there.
  *
- * Only execve(2) is decided: an allowed interpreter runs any script given
- * as an argument ("sh script"), the dynamic loader, if allowed, runs any
- * ELF file ("ld.so ./prog"), and a multi-call binary such as busybox runs
- * its applets without execve(2). Dynamically linked programs do not need
- * ld.so in the list (the kernel loads it for them without this hook), so
- * leave it out, and allow interpreters only where that is acceptable.
+ * Code reaches memory without execve(2) too: the dynamic loader maps a
+ * program run as "ld.so ./prog" itself, and any task may map a file with
+ * PROT_EXEC. So the same list decides mmap_file with PROT_EXEC (and
+ * mprotect(2) adding it): only listed files are mapped executable, which
+ * makes dynamically linked programs need their loader and libraries in
+ * the list too (learn mode records them, as the kernel and the loader map
+ * them). Anonymous executable memory (JITs) is not a file and is allowed.
+ * What this does not decide: an allowed interpreter runs any script given
+ * as an argument ("sh script"), and a multi-call binary such as busybox
+ * runs its applets without execve(2); allow interpreters only where that
+ * is acceptable.
  *
  * With nothing set (checmate-ctl attach), the policy enforces an empty
  * list: no exec at all in the cgroup.
@@ -109,17 +114,18 @@ static __always_inline void record_denial(const struct exec_id *id,
 	}
 }
 
-SEC("checmate/bprm_check_security")
-int exec_allow(struct checmate_bprm_check_security_ctx *ctx)
+/* Allowed if listed, or learned; otherwise counted, recorded and denied. */
+static __always_inline int decide(const struct checmate_inode *file,
+				  __u32 interp)
 {
 	struct exec_id id = {};
 	const struct exec_config *cfg;
 	__u32 zero = 0;
 	__u8 one = 1;
 
-	id.dev = ctx->file.dev;
-	id.ino = ctx->file.ino;
-	id.ino_hi = ctx->file.ino_hi;
+	id.dev = file->dev;
+	id.ino = file->ino;
+	id.ino_hi = file->ino_hi;
 	if (bpf_map_lookup_elem(&allowed, &id)) {
 		count(EXEC_CNT_ALLOWED);
 		return 0;
@@ -135,8 +141,23 @@ int exec_allow(struct checmate_bprm_check_security_ctx *ctx)
 		return 0;
 	}
 	count(EXEC_CNT_DENIED);
-	record_denial(&id, ctx->interp);
+	record_denial(&id, interp);
 	return -EXEC_EACCES;
+}
+
+SEC("checmate/bprm_check_security")
+int exec_allow(struct checmate_bprm_check_security_ctx *ctx)
+{
+	return decide(&ctx->file, ctx->interp);
+}
+
+/* Files mapped executable: by the kernel at exec, by ld.so, by anyone. */
+SEC("checmate/mmap_file")
+int exec_map_allow(struct checmate_mmap_file_ctx *ctx)
+{
+	if (!(ctx->prot & EXEC_PROT_EXEC) || !ctx->file.mode)
+		return 0;
+	return decide(&ctx->file, 0);
 }
 
 char LICENSE[] SEC("license") = "GPL";

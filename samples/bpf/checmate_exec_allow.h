@@ -13,6 +13,7 @@
 #define EXEC_PATH_MAX		256
 #define EXEC_COMM_LEN		16
 #define EXEC_EACCES		13
+#define EXEC_PROT_EXEC		4
 
 /* Set by the loader, read by the program. */
 struct exec_config {

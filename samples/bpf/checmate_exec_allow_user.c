@@ -36,7 +36,8 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const pins[] = {
-	"link_exec_allow", "config", "allowed", "denials", "counters",
+	"link_exec_allow", "link_exec_map_allow", "config", "allowed",
+	"denials", "counters",
 };
 
 static int print_usage(void)
@@ -196,16 +197,18 @@ static int do_attach(const char *cgroup, const char *dir, char **args, int n)
 		if (bpf_map__pin(map, path))
 			return 1;
 	}
-	prog = bpf_object__find_program_by_name(obj, "exec_allow");
-	link = prog ? bpf_program__attach_cgroup(prog, cgfd) : NULL;
-	if (!link) {
-		fprintf(stderr, "checmate_exec_allow: attach: %s\n",
-			strerror(errno));
-		return 1;
+	bpf_object__for_each_program(prog, obj) {
+		link = bpf_program__attach_cgroup(prog, cgfd);
+		if (!link) {
+			fprintf(stderr, "checmate_exec_allow: attach %s: %s\n",
+				bpf_program__name(prog), strerror(errno));
+			return 1;
+		}
+		snprintf(path, sizeof(path), "%s/link_%s", dir,
+			 bpf_program__name(prog));
+		if (bpf_link__pin(link, path))
+			return 1;
 	}
-	snprintf(path, sizeof(path), "%s/link_exec_allow", dir);
-	if (bpf_link__pin(link, path))
-		return 1;
 	printf("exec allowlist (%s) on %s, pinned in %s\n",
 	       learn ? "learning" : "enforcing", cgroup, dir);
 	return 0;

@@ -135,6 +135,7 @@ static const struct checmate_ctx_desc ctx_descs[__CHECMATE_HOOK_MAX] = {
 	[CHECMATE_HOOK_SB_UMOUNT] = { CTX(sb_umount) },
 	[CHECMATE_HOOK_SB_REMOUNT] = { CTX(sb_remount) },
 	[CHECMATE_HOOK_SB_PIVOTROOT] = { CTX(sb_pivotroot) },
+	[CHECMATE_HOOK_MMAP_FILE] = { CTX(mmap_file) },
 };
 
 /* No holes, no padding: every context is __u32 fields only. */
@@ -166,6 +167,7 @@ static_assert(sizeof(struct checmate_move_mount_ctx) == 16 * 4);
 static_assert(sizeof(struct checmate_sb_umount_ctx) == 9 * 4);
 static_assert(sizeof(struct checmate_sb_remount_ctx) == 8 * 4);
 static_assert(sizeof(struct checmate_sb_pivotroot_ctx) == 16 * 4);
+static_assert(sizeof(struct checmate_mmap_file_ctx) == 11 * 4);
 static_assert(sizeof(struct checmate_ctx) ==
 	      sizeof(struct checmate_path_rename_ctx));
 /* The hooks with one address share its layout (see audit.c). */

@@ -123,6 +123,7 @@ static void test_ctx_every_byte_readable(struct kunit *const test)
 		[CHECMATE_HOOK_SB_UMOUNT] = 36,
 		[CHECMATE_HOOK_SB_REMOUNT] = 32,
 		[CHECMATE_HOOK_SB_PIVOTROOT] = 64,
+		[CHECMATE_HOOK_MMAP_FILE] = 44,
 	};
 	u32 hook;
 	int off;

@@ -19,6 +19,8 @@
 #include <linux/fs.h>
 #include <linux/kdev_t.h>
 #include <linux/lsm_hooks.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/mount.h>
 #include <uapi/linux/mount.h>
 #include <linux/namei.h>
@@ -440,6 +442,43 @@ static int hook_sb_pivotroot(const struct path *old_path,
 	return checmate_run_task(CHECMATE_HOOK_SB_PIVOTROOT, &ctx, &strs);
 }
 
+static int run_mmap(struct file *file, unsigned long prot, u32 flags,
+		    u32 mprotect)
+{
+	struct checmate_strs strs = {};
+	struct checmate_mmap_file_ctx ctx = {};
+
+	if (file) {
+		strs.path[CHECMATE_STR_PATH] = &file->f_path;
+		fill_path(&ctx.file, &file->f_path);
+	}
+	ctx.prot = prot;
+	ctx.flags = flags;
+	ctx.mprotect = mprotect;
+	return checmate_run_task(CHECMATE_HOOK_MMAP_FILE, &ctx, &strs);
+}
+
+/* mmap(2), shmat(2), remap_file_pages(2), and exec mapping its files */
+static int hook_mmap_file(struct file *file, unsigned long reqprot,
+			  unsigned long prot, unsigned long flags)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_MMAP_FILE) ||
+	    !checmate_task_governed(CHECMATE_HOOK_MMAP_FILE))
+		return 0;
+	return run_mmap(file, prot, lower_32_bits(flags), 0);
+}
+
+/* mprotect(2), pkey_mprotect(2): the same Checmate hook */
+static int hook_file_mprotect(struct vm_area_struct *vma,
+			      unsigned long reqprot, unsigned long prot)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_MMAP_FILE) ||
+	    !checmate_task_governed(CHECMATE_HOOK_MMAP_FILE))
+		return 0;
+	return run_mmap(vma->vm_file, prot, vma->vm_flags & VM_MAYSHARE ?
+			MAP_SHARED : MAP_PRIVATE, 1);
+}
+
 static struct security_hook_list checmate_fs_hooks[] __ro_after_init = {
 	LSM_HOOK_INIT(file_open, hook_file_open),
 	LSM_HOOK_INIT(path_mknod, hook_path_mknod),
@@ -460,6 +499,8 @@ static struct security_hook_list checmate_fs_hooks[] __ro_after_init = {
 	LSM_HOOK_INIT(sb_umount, hook_sb_umount),
 	LSM_HOOK_INIT(sb_remount, hook_sb_remount),
 	LSM_HOOK_INIT(sb_pivotroot, hook_sb_pivotroot),
+	LSM_HOOK_INIT(mmap_file, hook_mmap_file),
+	LSM_HOOK_INIT(file_mprotect, hook_file_mprotect),
 };
 
 /**

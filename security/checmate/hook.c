@@ -39,6 +39,7 @@ static const char *const hook_names[__CHECMATE_HOOK_MAX] = {
 	[CHECMATE_HOOK_SB_UMOUNT] = "sb_umount",
 	[CHECMATE_HOOK_SB_REMOUNT] = "sb_remount",
 	[CHECMATE_HOOK_SB_PIVOTROOT] = "sb_pivotroot",
+	[CHECMATE_HOOK_MMAP_FILE] = "mmap_file",
 };
 
 static_assert(ARRAY_SIZE(hook_names) == CHECMATE_HOOK_LAST + 1);

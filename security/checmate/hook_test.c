@@ -42,6 +42,7 @@ static const struct hook_case hook_cases[] = {
 	{ CHECMATE_HOOK_SB_UMOUNT, "sb_umount" },
 	{ CHECMATE_HOOK_SB_REMOUNT, "sb_remount" },
 	{ CHECMATE_HOOK_SB_PIVOTROOT, "sb_pivotroot" },
+	{ CHECMATE_HOOK_MMAP_FILE, "mmap_file" },
 };
 
 static void hook_case_desc(const struct hook_case *c, char *desc)

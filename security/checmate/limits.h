@@ -15,7 +15,7 @@
 
 /* The file-system hooks: their contexts start with a struct checmate_inode. */
 #define CHECMATE_HOOK_FS_FIRST	CHECMATE_HOOK_FILE_OPEN
-#define CHECMATE_HOOK_FS_LAST	CHECMATE_HOOK_SB_PIVOTROOT
+#define CHECMATE_HOOK_FS_LAST	CHECMATE_HOOK_MMAP_FILE
 
 /* Every seal flag, derived from the last one. */
 #define CHECMATE_SEAL_LAST	CHECMATE_SEAL_LOCKED

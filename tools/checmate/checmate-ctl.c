@@ -819,6 +819,10 @@ static const struct ctx_field remount_fields[] = {
 	I(root, 0), {}
 };
 
+static const struct ctx_field mmap_fields[] = {
+	I(file, 0), F(prot, 32), F(flags, 36), F(mprotect, 40), {}
+};
+
 static const struct ctx_field pivotroot_fields[] = {
 	I(new_root, 0), I(put_old, 32), {}
 };
@@ -851,6 +855,7 @@ static const struct {
 	{ "sb_umount", umount_fields },
 	{ "sb_remount", remount_fields },
 	{ "sb_pivotroot", pivotroot_fields },
+	{ "mmap_file", mmap_fields },
 };
 
 /* The context fields of a hook; none for a hook this tool does not know. */

@@ -55,6 +55,9 @@
  * @CHECMATE_HOOK_SB_UMOUNT: A mount is about to be unmounted.
  * @CHECMATE_HOOK_SB_REMOUNT: A file system is about to be reconfigured.
  * @CHECMATE_HOOK_SB_PIVOTROOT: pivot_root(2) is about to act.
+ * @CHECMATE_HOOK_MMAP_FILE: Memory is about to be mapped, or a mapping's
+ *	protection changed (mmap(2), mprotect(2), shmat(2), and the kernel
+ *	mapping an executable and its loader at exec).
  * @__CHECMATE_HOOK_MAX: One past the last hook; grows with new hooks.
  */
 enum checmate_hook {
@@ -83,6 +86,7 @@ enum checmate_hook {
 	CHECMATE_HOOK_SB_UMOUNT,
 	CHECMATE_HOOK_SB_REMOUNT,
 	CHECMATE_HOOK_SB_PIVOTROOT,
+	CHECMATE_HOOK_MMAP_FILE,
 	__CHECMATE_HOOK_MAX,
 };
 
@@ -486,6 +490,29 @@ struct checmate_sb_pivotroot_ctx {
 };
 
 /**
+ * struct checmate_mmap_file_ctx - Context of mmap_file
+ * @file: The file mapped; all zeros for anonymous memory.
+ * @prot: The protection the mapping gets (PROT_READ, PROT_WRITE,
+ *	PROT_EXEC: with the READ_IMPLIES_EXEC personality, PROT_READ brings
+ *	PROT_EXEC).
+ * @flags: mmap(2)'s flags (MAP_SHARED, MAP_PRIVATE, MAP_FIXED, ...); for
+ *	mprotect(2), MAP_SHARED or MAP_PRIVATE as the mapping is.
+ * @mprotect: 1 for mprotect(2) and pkey_mprotect(2) of an existing
+ *	mapping, 0 for a new mapping.
+ *
+ * This is how code gets into memory besides exec: a policy that keeps
+ * code to known files denies @prot with PROT_EXEC here for files it does
+ * not know (the dynamic loader maps a program run as "ld.so PROGRAM"
+ * itself), and for anonymous memory if no JIT needs it.
+ */
+struct checmate_mmap_file_ctx {
+	struct checmate_inode file;
+	__u32 prot;
+	__u32 flags;
+	__u32 mprotect;
+};
+
+/**
  * enum checmate_str - Strings of a hook call, for bpf_checmate_str()
  *
  * A program reads the strings of the hook call it runs for with the kfunc
@@ -501,7 +528,7 @@ struct checmate_sb_pivotroot_ctx {
  *
  * @CHECMATE_STR_UNSPEC: Not a string.
  * @CHECMATE_STR_PATH: The path of the object the hook is about: the file
- *	(file_open, bprm_check_security, path_truncate, path_chmod,
+ *	(file_open, bprm_check_security, mmap_file, path_truncate, path_chmod,
  *	path_chown, path_chroot), the new name (path_mknod, path_mkdir,
  *	path_symlink), the name removed (path_rmdir, path_unlink), the
  *	existing name (path_link), the old name (path_rename), the mount
@@ -552,6 +579,7 @@ enum checmate_str {
  * @sb_umount: For CHECMATE_HOOK_SB_UMOUNT.
  * @sb_remount: For CHECMATE_HOOK_SB_REMOUNT.
  * @sb_pivotroot: For CHECMATE_HOOK_SB_PIVOTROOT.
+ * @mmap_file: For CHECMATE_HOOK_MMAP_FILE.
  *
  * Programs may take a pointer to this union-like struct and use the member
  * of their hook, or a pointer to their hook's struct directly: the layout
@@ -583,6 +611,7 @@ struct checmate_ctx {
 		struct checmate_sb_umount_ctx sb_umount;
 		struct checmate_sb_remount_ctx sb_remount;
 		struct checmate_sb_pivotroot_ctx sb_pivotroot;
+		struct checmate_mmap_file_ctx mmap_file;
 	};
 };
 

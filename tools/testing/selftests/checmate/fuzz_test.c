@@ -62,6 +62,7 @@ static const __u32 ctx_size[__CHECMATE_HOOK_MAX] = {
 	[CHECMATE_HOOK_SB_UMOUNT] = CTX(sb_umount),
 	[CHECMATE_HOOK_SB_REMOUNT] = CTX(sb_remount),
 	[CHECMATE_HOOK_SB_PIVOTROOT] = CTX(sb_pivotroot),
+	[CHECMATE_HOOK_MMAP_FILE] = CTX(mmap_file),
 };
 
 /*

@@ -150,6 +150,8 @@ TEST(hooks_match_header)
 			sizeof(struct checmate_sb_remount_ctx) },
 		[CHECMATE_HOOK_SB_PIVOTROOT] = { "sb_pivotroot",
 			sizeof(struct checmate_sb_pivotroot_ctx) },
+		[CHECMATE_HOOK_MMAP_FILE] = { "mmap_file",
+			sizeof(struct checmate_mmap_file_ctx) },
 	};
 	char want[2048] = "", buf[2048];
 	int hook;
