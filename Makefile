@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Checmate: build, boot and test a Checmate kernel. See README.md.
 
-.PHONY: all check demo series build apply deps source clean distclean coverage
+.PHONY: all check demo series build apply deps source clean distclean coverage \
+	regress
 
 all: demo
 
@@ -16,6 +17,10 @@ demo:
 # A gcov kernel in build/cov: line and branch coverage per file.
 coverage:
 	@bash scripts/coverage
+
+# Upstream's BPF selftests on the patched and on the pristine kernel (slow).
+regress: apply
+	@bash scripts/regress
 
 # The upstream patch series, into build/series/.
 series: apply
@@ -36,7 +41,7 @@ deps:
 # Drop build output but keep the extracted and applied trees.
 clean:
 	rm -rf build/obj build/tools build/initramfs build/initramfs.cpio \
-		build/series build/series-work build/logs
+		build/series build/series-work build/logs build/regress
 
 distclean:
 	rm -rf build
