@@ -247,7 +247,10 @@ struct checmate_inet_conn_request_ctx {
  * @magic: Magic number of the file system (statfs(2)'s f_type, e.g.
  *	TMPFS_MAGIC), low 32 bits.
  * @mnt_flags: CHECMATE_MNT_* flags of the mount the object is reached
- *	through (zero where the hook has no mount: sb_remount).
+ *	through, as statvfs(3) reports them (zero where the hook has no
+ *	mount: sb_remount). File systems the kernel treats as noexec or
+ *	nodev by themselves (proc, sysfs, mounts made in a user namespace)
+ *	do not show those bits.
  *
  * An object that does not exist (the name a rename replaces, if none) is
  * all zeros; @mode is never zero for an object that exists.
@@ -503,7 +506,12 @@ struct checmate_sb_pivotroot_ctx {
  * This is how code gets into memory besides exec: a policy that keeps
  * code to known files denies @prot with PROT_EXEC here for files it does
  * not know (the dynamic loader maps a program run as "ld.so PROGRAM"
- * itself), and for anonymous memory if no JIT needs it.
+ * itself), and for anonymous memory if no JIT needs it. It is not a
+ * complete code-integrity policy: a private file mapping written to and
+ * then made executable with mprotect(2) still shows the file;
+ * personality(2)'s READ_IMPLIES_EXEC makes brk(2) memory executable
+ * without this hook; and writes through /proc/PID/mem or ptrace(2) reach
+ * executable pages without it.
  */
 struct checmate_mmap_file_ctx {
 	struct checmate_inode file;
