@@ -45,6 +45,9 @@ static void log_ctx(struct audit_buffer *ab, u32 hook, const void *ctx)
 	const struct checmate_socket_create_ctx *create = ctx;
 	const struct checmate_socket_connect_ctx *sa = ctx;
 	const struct checmate_inet_conn_request_ctx *req = ctx;
+	const struct checmate_ptrace_access_check_ctx *trace = ctx;
+	const struct checmate_task_kill_ctx *kill = ctx;
+	const u32 *val = ctx;
 
 	switch (hook) {
 	case CHECMATE_HOOK_SOCKET_CREATE:
@@ -62,12 +65,47 @@ static void log_ctx(struct audit_buffer *ab, u32 hook, const void *ctx)
 		audit_log_format(ab, " port=%u", sa->port);
 		break;
 	case CHECMATE_HOOK_INET_CONN_REQUEST:
+	case CHECMATE_HOOK_SOCKET_RECVMSG:
+	case CHECMATE_HOOK_SOCKET_SOCK_RCV_SKB:
 		audit_log_format(ab, " family=%u protocol=%u", req->family,
 				 req->protocol);
 		log_addr(ab, "raddr", req->family, req->remote_addr);
 		audit_log_format(ab, " rport=%u", req->remote_port);
 		log_addr(ab, "laddr", req->family, req->local_addr);
 		audit_log_format(ab, " lport=%u", req->local_port);
+		break;
+	case CHECMATE_HOOK_SOCKET_ACCEPT:
+		audit_log_format(ab, " family=%u protocol=%u", sa->family,
+				 sa->protocol);
+		log_addr(ab, "laddr", sa->family, sa->addr);
+		audit_log_format(ab, " lport=%u", sa->port);
+		break;
+	case CHECMATE_HOOK_PTRACE_ACCESS_CHECK:
+	case CHECMATE_HOOK_PTRACE_TRACEME:
+		audit_log_format(ab, " opid=%u ouid=%d mode=0x%x rel=0x%x",
+				 trace->target.tgid, (int)trace->target.uid,
+				 trace->mode, trace->relations);
+		break;
+	case CHECMATE_HOOK_TASK_KILL:
+		audit_log_format(ab, " opid=%u ouid=%d sig=%u rel=0x%x",
+				 kill->target.tgid, (int)kill->target.uid,
+				 kill->sig, kill->relations);
+		break;
+	case CHECMATE_HOOK_CAPABLE:
+		audit_log_format(ab, " capability=%u init_ns=%u", val[0],
+				 val[2]);
+		break;
+	case CHECMATE_HOOK_BPF:
+	case CHECMATE_HOOK_BPF_MAP_CREATE:
+	case CHECMATE_HOOK_BPF_PROG_LOAD:
+		/* bpf: cmd; map_create: map type; prog_load: prog type */
+		audit_log_format(ab, " %s=%u",
+				 hook == CHECMATE_HOOK_BPF ? "cmd" :
+				 hook == CHECMATE_HOOK_BPF_MAP_CREATE ?
+				 "map_type" : "prog_type", val[0]);
+		break;
+	case CHECMATE_HOOK_KERNEL_LOAD_DATA:
+		audit_log_format(ab, " id=%u", val[0]);
 		break;
 	}
 }
@@ -126,9 +164,17 @@ void checmate_audit_deny(u32 hook, int err, u32 prog_id,
 		audit_log_format(ab, " pid=%d comm=", task_tgid_nr(current));
 		audit_log_untrustedstring(ab, current->comm);
 	}
-	if (hook >= CHECMATE_HOOK_FS_FIRST && hook <= CHECMATE_HOOK_FS_LAST)
+	if (checmate_hook_has_inode(hook))
 		log_fs(ab, ctx, strs);
 	else
 		log_ctx(ab, hook, ctx);
+	if (hook == CHECMATE_HOOK_KERNEL_READ_FILE)
+		audit_log_format(ab, " id=%u",
+				 ((const struct checmate_kernel_read_file_ctx *)
+				  ctx)->id);
+	if (hook == CHECMATE_HOOK_KERNEL_MODULE_REQUEST) {
+		audit_log_format(ab, " name=");
+		audit_log_untrustedstring(ab, strs->str[CHECMATE_STR_NAME]);
+	}
 	audit_log_end(ab);
 }

@@ -136,6 +136,24 @@ static const struct checmate_ctx_desc ctx_descs[__CHECMATE_HOOK_MAX] = {
 	[CHECMATE_HOOK_SB_REMOUNT] = { CTX(sb_remount) },
 	[CHECMATE_HOOK_SB_PIVOTROOT] = { CTX(sb_pivotroot) },
 	[CHECMATE_HOOK_MMAP_FILE] = { CTX(mmap_file) },
+	[CHECMATE_HOOK_PTRACE_ACCESS_CHECK] = { CTX(ptrace_access_check) },
+	[CHECMATE_HOOK_PTRACE_TRACEME] = { CTX(ptrace_traceme) },
+	[CHECMATE_HOOK_TASK_KILL] = { CTX(task_kill) },
+	[CHECMATE_HOOK_USERNS_CREATE] = { CTX(userns_create) },
+	[CHECMATE_HOOK_CAPABLE] = { CTX(capable) },
+	[CHECMATE_HOOK_BPF] = { CTX(bpf) },
+	[CHECMATE_HOOK_BPF_MAP_CREATE] = { CTX(bpf_map_create) },
+	[CHECMATE_HOOK_BPF_PROG_LOAD] = { CTX(bpf_prog_load) },
+	[CHECMATE_HOOK_BPF_TOKEN_CREATE] = { CTX(bpf_token_create) },
+	[CHECMATE_HOOK_KERNEL_MODULE_REQUEST] = { CTX(kernel_module_request) },
+	[CHECMATE_HOOK_KERNEL_READ_FILE] = { CTX(kernel_read_file) },
+	[CHECMATE_HOOK_KERNEL_LOAD_DATA] = { CTX(kernel_load_data) },
+	[CHECMATE_HOOK_SOCKET_RECVMSG] = { CTX(socket_recvmsg) },
+	[CHECMATE_HOOK_SOCKET_SOCK_RCV_SKB] = {
+		CTX(socket_sock_rcv_skb),
+		.no_task = true,
+	},
+	[CHECMATE_HOOK_SOCKET_ACCEPT] = { CTX(socket_accept) },
 };
 
 /* No holes, no padding: every context is __u32 fields only. */
@@ -168,8 +186,34 @@ static_assert(sizeof(struct checmate_sb_umount_ctx) == 9 * 4);
 static_assert(sizeof(struct checmate_sb_remount_ctx) == 8 * 4);
 static_assert(sizeof(struct checmate_sb_pivotroot_ctx) == 16 * 4);
 static_assert(sizeof(struct checmate_mmap_file_ctx) == 11 * 4);
+static_assert(sizeof(struct checmate_task) == 4 * 4);
+static_assert(sizeof(struct checmate_ptrace_access_check_ctx) == 6 * 4);
+static_assert(sizeof(struct checmate_ptrace_traceme_ctx) == 6 * 4);
+static_assert(sizeof(struct checmate_task_kill_ctx) == 7 * 4);
+static_assert(sizeof(struct checmate_userns_create_ctx) == 2 * 4);
+static_assert(sizeof(struct checmate_capable_ctx) == 5 * 4);
+static_assert(sizeof(struct checmate_bpf_ctx) == 5 * 4);
+static_assert(sizeof(struct checmate_bpf_map_create_ctx) == 6 * 4);
+static_assert(sizeof(struct checmate_bpf_prog_load_ctx) == 4 * 4);
+static_assert(sizeof(struct checmate_bpf_token_create_ctx) == 9 * 4);
+static_assert(sizeof(struct checmate_kernel_module_request_ctx) == 1 * 4);
+static_assert(sizeof(struct checmate_kernel_read_file_ctx) == 10 * 4);
+static_assert(sizeof(struct checmate_kernel_load_data_ctx) == 2 * 4);
+static_assert(sizeof(struct checmate_socket_recvmsg_ctx) == 15 * 4);
+static_assert(sizeof(struct checmate_socket_sock_rcv_skb_ctx) == 13 * 4);
+static_assert(sizeof(struct checmate_socket_accept_ctx) == 7 * 4);
 static_assert(sizeof(struct checmate_ctx) ==
 	      sizeof(struct checmate_path_rename_ctx));
+/* The ingress hooks share inet_conn_request's layout (see audit.c). */
+static_assert(offsetof(struct checmate_socket_recvmsg_ctx, local_port) ==
+	      offsetof(struct checmate_inet_conn_request_ctx, local_port));
+static_assert(offsetof(struct checmate_socket_sock_rcv_skb_ctx, local_port) ==
+	      offsetof(struct checmate_inet_conn_request_ctx, local_port));
+static_assert(offsetof(struct checmate_socket_accept_ctx, port) ==
+	      offsetof(struct checmate_socket_connect_ctx, port));
+/* The task hooks share a layout up to their mode or signal. */
+static_assert(offsetof(struct checmate_ptrace_traceme_ctx, relations) ==
+	      offsetof(struct checmate_ptrace_access_check_ctx, relations));
 /* The hooks with one address share its layout (see audit.c). */
 static_assert(offsetof(struct checmate_socket_bind_ctx, port) ==
 	      offsetof(struct checmate_socket_connect_ctx, port));
@@ -465,6 +509,29 @@ bool checmate_task_governed(u32 hook)
 }
 
 /**
+ * checmate_sock_governed - Whether programs may run for a socket
+ * @hook: The hook (&enum checmate_hook).
+ * @sk: The socket; the cgroup it was created in decides.
+ *
+ * As checmate_task_governed(), for the hooks a socket's cgroup decides.
+ *
+ * Return: False if the effective array of the socket's cgroup is empty.
+ */
+bool checmate_sock_governed(u32 hook, const struct sock *sk)
+{
+	/* sock_cgroup_ptr(), which does not take a const socket */
+	struct cgroup *cgrp = sk->sk_cgrp_data.cgroup;
+	const struct bpf_prog_array *array;
+	bool governed;
+
+	rcu_read_lock();
+	array = rcu_dereference(cgrp->bpf.effective[checmate_atype(hook)]);
+	governed = READ_ONCE(array->items[0].prog);
+	rcu_read_unlock();
+	return governed;
+}
+
+/**
  * checmate_run_task - Run a hook's programs for what a task does
  * @hook: The hook (&enum checmate_hook).
  * @ctx: The hook's context.
@@ -570,8 +637,15 @@ checmate_func_proto(enum bpf_func_id func_id, const struct bpf_prog *prog)
 		return &bpf_map_pop_elem_proto;
 	case BPF_FUNC_map_peek_elem:
 		return &bpf_map_peek_elem_proto;
+	/*
+	 * Loops whose length the verifier does not bound by the program's
+	 * own length: not for delegated programs, which may run with locks
+	 * held and interrupts off on the host's behalf (task_kill under
+	 * tasklist_lock, ptrace_traceme, softirq).
+	 */
 	case BPF_FUNC_for_each_map_elem:
-		return &bpf_for_each_map_elem_proto;
+		return checmate_prog_delegated(prog) ? NULL :
+		       &bpf_for_each_map_elem_proto;
 	case BPF_FUNC_ringbuf_output:
 		return &bpf_ringbuf_output_proto;
 	case BPF_FUNC_ringbuf_reserve:
@@ -602,7 +676,7 @@ checmate_func_proto(enum bpf_func_id func_id, const struct bpf_prog *prog)
 	case BPF_FUNC_spin_unlock:
 		return &bpf_spin_unlock_proto;
 	case BPF_FUNC_loop:
-		return &bpf_loop_proto;
+		return checmate_prog_delegated(prog) ? NULL : &bpf_loop_proto;
 	default:
 		return NULL;
 	}

@@ -69,6 +69,7 @@ bool checmate_task_governed(u32 hook);
 int checmate_run_task(u32 hook, void *ctx, const struct checmate_strs *strs);
 int checmate_copy_str(const struct checmate_strs *strs, u32 which, char *buf,
 		      u32 size);
+bool checmate_sock_governed(u32 hook, const struct sock *sk);
 int checmate_run_sock(u32 hook, const struct sock *sk, void *ctx);
 
 #endif /* _SECURITY_CHECMATE_BPF_H */

@@ -39,6 +39,7 @@
 #include "delegate.h"
 #include "limits.h"
 #include "setup.h"
+#include "task.h"
 
 /**
  * checmate_may_call - Whether a caller may use Checmate at all
@@ -98,11 +99,13 @@ int checmate_may(const struct checmate_caller *caller, enum checmate_op op,
 	}
 }
 
-/* CAP_SYS_ADMIN in @ns, without auditing a denial or marking its use. */
+/*
+ * CAP_SYS_ADMIN in @ns, without auditing a denial or marking its use, and
+ * without asking capable programs.
+ */
 static bool quiet_capable(struct user_namespace *ns)
 {
-	return !security_capable(current_cred(), ns, CAP_SYS_ADMIN,
-				 CAP_OPT_NOAUDIT);
+	return checmate_capable_quietly(current_cred(), ns, CAP_SYS_ADMIN);
 }
 
 /*

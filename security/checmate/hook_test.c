@@ -43,6 +43,21 @@ static const struct hook_case hook_cases[] = {
 	{ CHECMATE_HOOK_SB_REMOUNT, "sb_remount" },
 	{ CHECMATE_HOOK_SB_PIVOTROOT, "sb_pivotroot" },
 	{ CHECMATE_HOOK_MMAP_FILE, "mmap_file" },
+	{ CHECMATE_HOOK_PTRACE_ACCESS_CHECK, "ptrace_access_check" },
+	{ CHECMATE_HOOK_PTRACE_TRACEME, "ptrace_traceme" },
+	{ CHECMATE_HOOK_TASK_KILL, "task_kill" },
+	{ CHECMATE_HOOK_USERNS_CREATE, "userns_create" },
+	{ CHECMATE_HOOK_CAPABLE, "capable" },
+	{ CHECMATE_HOOK_BPF, "bpf" },
+	{ CHECMATE_HOOK_BPF_MAP_CREATE, "bpf_map_create" },
+	{ CHECMATE_HOOK_BPF_PROG_LOAD, "bpf_prog_load" },
+	{ CHECMATE_HOOK_BPF_TOKEN_CREATE, "bpf_token_create" },
+	{ CHECMATE_HOOK_KERNEL_MODULE_REQUEST, "kernel_module_request" },
+	{ CHECMATE_HOOK_KERNEL_READ_FILE, "kernel_read_file" },
+	{ CHECMATE_HOOK_KERNEL_LOAD_DATA, "kernel_load_data" },
+	{ CHECMATE_HOOK_SOCKET_RECVMSG, "socket_recvmsg" },
+	{ CHECMATE_HOOK_SOCKET_SOCK_RCV_SKB, "socket_sock_rcv_skb" },
+	{ CHECMATE_HOOK_SOCKET_ACCEPT, "socket_accept" },
 };
 
 static void hook_case_desc(const struct hook_case *c, char *desc)

@@ -6,6 +6,7 @@
 #ifndef _SECURITY_CHECMATE_LIMITS_H
 #define _SECURITY_CHECMATE_LIMITS_H
 
+#include <linux/types.h>
 #include <uapi/linux/checmate.h>
 
 /* Hook ids: 1..CHECMATE_HOOK_LAST, zero is never a hook. */
@@ -16,6 +17,14 @@
 /* The file-system hooks: their contexts start with a struct checmate_inode. */
 #define CHECMATE_HOOK_FS_FIRST	CHECMATE_HOOK_FILE_OPEN
 #define CHECMATE_HOOK_FS_LAST	CHECMATE_HOOK_MMAP_FILE
+
+/* Whether a hook's context starts with a struct checmate_inode. */
+static inline bool checmate_hook_has_inode(u32 hook)
+{
+	return (hook >= CHECMATE_HOOK_FS_FIRST &&
+		hook <= CHECMATE_HOOK_FS_LAST) ||
+	       hook == CHECMATE_HOOK_KERNEL_READ_FILE;
+}
 
 /* Every seal flag, derived from the last one. */
 #define CHECMATE_SEAL_LAST	CHECMATE_SEAL_LOCKED

@@ -11,7 +11,9 @@
  * and a connected stream's sends as going to its peer; a send that
  * connects (MSG_FASTOPEN) runs socket_connect programs too.
  * Kernel-internal sockets are never shown to programs. With no program
- * attached to a hook anywhere, the hook is a static branch.
+ * attached to a hook anywhere, the hook is a static branch; with programs
+ * attached only outside the socket's cgroup and its ancestors, it is that
+ * and one load, and no context is built.
  */
 
 #include <linux/in.h>
@@ -20,7 +22,11 @@
 #include <linux/net.h>
 #include <linux/socket.h>
 #include <linux/string.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/skbuff.h>
 #include <net/inet_sock.h>
+#include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/request_sock.h>
 #include <uapi/linux/sctp.h>
@@ -212,6 +218,8 @@ static int run_bind(struct sock *sk, struct sockaddr *address, int addrlen,
 	struct addr_view v = {};
 	int ret;
 
+	if (!checmate_sock_governed(CHECMATE_HOOK_SOCKET_BIND, sk))
+		return 0;
 	view_bind(sk, address, addrlen, &v);
 	ctx.family = v.family;
 	ctx.protocol = sk->sk_protocol;
@@ -243,6 +251,8 @@ static int run_connect(const struct sock *sk, const struct sockaddr *address,
 	struct checmate_socket_connect_ctx ctx = {};
 	struct addr_view v = {};
 
+	if (!checmate_sock_governed(CHECMATE_HOOK_SOCKET_CONNECT, sk))
+		return 0;
 	view_sockaddr(address, addrlen, &v);
 	ctx.family = v.family;
 	ctx.protocol = sk->sk_protocol;
@@ -266,7 +276,8 @@ static int hook_socket_listen(struct socket *sock, int backlog)
 	struct addr_view v = {};
 
 	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_LISTEN) ||
-	    !is_user_sock(sock))
+	    !is_user_sock(sock) ||
+	    !checmate_sock_governed(CHECMATE_HOOK_SOCKET_LISTEN, sock->sk))
 		return 0;
 	view_sock(sock->sk, true, &v);
 	ctx.family = v.family;
@@ -350,7 +361,8 @@ static int hook_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 		if (ret)
 			return ret;
 	}
-	if (!send_on)
+	if (!send_on ||
+	    !checmate_sock_governed(CHECMATE_HOOK_SOCKET_SENDMSG, sock->sk))
 		return 0;
 	view_send(sock, msg, &v);
 	ctx.family = v.family;
@@ -369,7 +381,8 @@ static int hook_inet_conn_request(const struct sock *sk, struct sk_buff *skb,
 	const struct inet_request_sock *ireq = inet_rsk(req);
 
 	if (!checmate_enabled(CHECMATE_HOOK_INET_CONN_REQUEST) ||
-	    sk->sk_kern_sock)
+	    sk->sk_kern_sock ||
+	    !checmate_sock_governed(CHECMATE_HOOK_INET_CONN_REQUEST, sk))
 		return 0;
 	ctx.family = req->rsk_ops->family;
 	ctx.protocol = sk->sk_protocol;
@@ -388,6 +401,142 @@ static int hook_inet_conn_request(const struct sock *sk, struct sk_buff *skb,
 	ctx.remote_port = ntohs(ireq->ir_rmt_port);
 	ctx.local_port = ireq->ir_num;
 	return checmate_run_sock(CHECMATE_HOOK_INET_CONN_REQUEST, sk, &ctx);
+}
+
+/*
+ * A receive: before anything is dequeued, so the sender of a datagram to
+ * an unconnected socket is not known yet (socket_sock_rcv_skb shows it).
+ */
+static int hook_socket_recvmsg(struct socket *sock, struct msghdr *msg,
+			       int size, int flags)
+{
+	struct checmate_socket_recvmsg_ctx ctx = {};
+	struct addr_view local = {}, remote = {};
+	struct sock *sk = sock->sk;
+
+	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_RECVMSG) ||
+	    !is_user_sock(sock) ||
+	    !checmate_sock_governed(CHECMATE_HOOK_SOCKET_RECVMSG, sk))
+		return 0;
+	view_sock(sk, true, &local);
+	view_sock(sk, false, &remote);
+	ctx.family = remote.port ? remote.family : local.family;
+	ctx.protocol = sk->sk_protocol;
+	memcpy(ctx.remote_addr, remote.addr, sizeof(ctx.remote_addr));
+	ctx.remote_port = remote.port;
+	memcpy(ctx.local_addr, local.addr, sizeof(ctx.local_addr));
+	ctx.local_port = local.port;
+	ctx.type = sock->type;
+	ctx.size = size;
+	ctx.flags = flags;
+	return checmate_run_sock(CHECMATE_HOOK_SOCKET_RECVMSG, sk, &ctx);
+}
+
+/* The ports of a TCP, UDP, UDP-Lite, SCTP or DCCP header at @off. */
+static void view_ports(const struct sk_buff *skb, int off, u8 proto,
+		       struct checmate_socket_sock_rcv_skb_ctx *ctx)
+{
+	__be16 buf[2];
+	const __be16 *ports;
+
+	switch (proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+	case IPPROTO_SCTP:
+	case IPPROTO_DCCP:
+		break;
+	default:
+		return;
+	}
+	ports = skb_header_pointer(skb, off, sizeof(buf), buf);
+	if (!ports)
+		return;
+	ctx->remote_port = ntohs(ports[0]);
+	ctx->local_port = ntohs(ports[1]);
+}
+
+/*
+ * Reads the addresses and ports from the packet's headers, which are
+ * still in the linear data before skb->data (as SELinux reads them).
+ */
+static void view_skb(const struct sk_buff *skb,
+		     struct checmate_socket_sock_rcv_skb_ctx *ctx)
+{
+	int off = skb_network_offset(skb);
+
+	if (skb->protocol == htons(ETH_P_IP)) {
+		const struct iphdr *iph;
+		struct iphdr ih;
+
+		iph = skb_header_pointer(skb, off, sizeof(ih), &ih);
+		if (!iph || iph->ihl < 5)
+			return;
+		ctx->family = AF_INET;
+		ctx->remote_addr[0] = iph->saddr;
+		ctx->local_addr[0] = iph->daddr;
+		if (!(ntohs(iph->frag_off) & IP_OFFSET))
+			view_ports(skb, off + iph->ihl * 4, iph->protocol,
+				   ctx);
+#if IS_ENABLED(CONFIG_IPV6)
+	} else if (skb->protocol == htons(ETH_P_IPV6)) {
+		const struct ipv6hdr *ip6;
+		struct ipv6hdr ih6;
+		__be16 frag_off;
+		u8 nexthdr;
+
+		ip6 = skb_header_pointer(skb, off, sizeof(ih6), &ih6);
+		if (!ip6)
+			return;
+		ctx->family = AF_INET6;
+		memcpy(ctx->remote_addr, &ip6->saddr, 16);
+		memcpy(ctx->local_addr, &ip6->daddr, 16);
+		nexthdr = ip6->nexthdr;
+		off = ipv6_skip_exthdr(skb, off + sizeof(ih6), &nexthdr,
+				       &frag_off);
+		/* the offset is negative when the header was pulled (SCTP) */
+		if (off != -1 && !(frag_off & htons(IP6_OFFSET)))
+			view_ports(skb, off, nexthdr, ctx);
+#endif
+	}
+}
+
+/*
+ * Every packet queued on a socket, in softirq context (or the sender's,
+ * for AF_UNIX): the socket's cgroup decides, as for inet_conn_request.
+ */
+static int hook_socket_sock_rcv_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct checmate_socket_sock_rcv_skb_ctx ctx = {};
+
+	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_SOCK_RCV_SKB) ||
+	    sk->sk_kern_sock ||
+	    !checmate_sock_governed(CHECMATE_HOOK_SOCKET_SOCK_RCV_SKB, sk))
+		return 0;
+	ctx.family = sk->sk_family;
+	ctx.protocol = sk->sk_protocol;
+	ctx.len = skb->len;
+	if (sk->sk_family == AF_INET || sk->sk_family == AF_INET6)
+		view_skb(skb, &ctx);
+	return checmate_run_sock(CHECMATE_HOOK_SOCKET_SOCK_RCV_SKB, sk, &ctx);
+}
+
+static int hook_socket_accept(struct socket *sock, struct socket *newsock)
+{
+	struct checmate_socket_accept_ctx ctx = {};
+	struct addr_view local = {};
+	struct sock *sk = sock->sk;
+
+	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_ACCEPT) ||
+	    !is_user_sock(sock) ||
+	    !checmate_sock_governed(CHECMATE_HOOK_SOCKET_ACCEPT, sk))
+		return 0;
+	view_sock(sk, true, &local);
+	ctx.family = local.family;
+	ctx.protocol = sk->sk_protocol;
+	memcpy(ctx.addr, local.addr, sizeof(ctx.addr));
+	ctx.port = local.port;
+	return checmate_run_sock(CHECMATE_HOOK_SOCKET_ACCEPT, sk, &ctx);
 }
 
 /*
@@ -464,6 +613,9 @@ static struct security_hook_list checmate_net_hooks[] __ro_after_init = {
 	LSM_HOOK_INIT(socket_sendmsg, hook_socket_sendmsg),
 	LSM_HOOK_INIT(inet_conn_request, hook_inet_conn_request),
 	LSM_HOOK_INIT(sctp_bind_connect, hook_sctp_bind_connect),
+	LSM_HOOK_INIT(socket_recvmsg, hook_socket_recvmsg),
+	LSM_HOOK_INIT(socket_sock_rcv_skb, hook_socket_sock_rcv_skb),
+	LSM_HOOK_INIT(socket_accept, hook_socket_accept),
 };
 
 __init void checmate_add_net_hooks(void)

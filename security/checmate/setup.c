@@ -13,6 +13,7 @@
 #include "fs.h"
 #include "net.h"
 #include "setup.h"
+#include "task.h"
 
 bool checmate_initialized __ro_after_init;
 
@@ -75,6 +76,8 @@ static int __init checmate_init(void)
 	checmate_add_net_hooks();
 	checmate_add_fs_hooks();
 	checmate_add_exec_hooks();
+	checmate_add_task_hooks();
+	checmate_add_kernel_hooks();
 	checmate_initialized = true;
 	pr_info("Up and running, ABI version %d.\n", CHECMATE_ABI_VERSION);
 	return 0;

@@ -120,9 +120,10 @@ static const char *const cmd_help[][2] = {
 "Print the verdict (allow, or deny with the errno) and, if the program\n"
 "rewrote the context, the fields it changed. Fields are those of the\n"
 "hook's context in <linux/checmate.h>: family (inet, inet6 or a number),\n"
-"protocol (tcp, udp or a number), type, addr, port, backlog, len,\n"
-"remote_addr, remote_port, local_addr, local_port; addresses are IPv4 or\n"
-"IPv6 text. Exit status 0 whatever the verdict.\n" },
+"protocol (tcp, udp or a number), addr, port, sig, cap, ...; addresses\n"
+"are IPv4 or IPv6 text; a struct's members are NAME.MEMBER (file.ino=,\n"
+"target.pid=), an array's words NAME[N] (cmds[0]=). Exit status 0\n"
+"whatever the verdict.\n" },
 	{ "hooks",
 "Usage: checmate-ctl [--json] hooks\n"
 "\n"
@@ -706,6 +707,7 @@ enum field_kind {
 	FIELD_U32,
 	FIELD_ADDR,	/* __u32[4], an IPv4 or IPv6 address */
 	FIELD_INODE,	/* struct checmate_inode: NAME.ino, NAME.dev, ... */
+	FIELD_TASK,	/* struct checmate_task: NAME.pid, NAME.tgid, ... */
 };
 
 struct ctx_field {
@@ -717,22 +719,39 @@ struct ctx_field {
 #define F(n, o)		{ #n, o, FIELD_U32 }
 #define A(n, o)		{ #n, o, FIELD_ADDR }
 #define I(n, o)		{ #n, o, FIELD_INODE }
+#define T(n, o)		{ #n, o, FIELD_TASK }
 
 /* The members of struct checmate_inode, in order, each a __u32. */
 static const char *const inode_members[] = {
 	"ino", "ino_hi", "dev", "mode", "uid", "gid", "magic", "mnt_flags",
 };
 
-static unsigned int field_size(const struct ctx_field *f)
+/* The members of struct checmate_task, in order, each a __u32. */
+static const char *const task_members[] = { "pid", "tgid", "uid", "euid" };
+
+/* The members of a struct field, or NULL for a plain one. */
+static const char *const *field_members(const struct ctx_field *f, size_t *n)
 {
 	switch (f->kind) {
-	case FIELD_ADDR:
-		return 16;
 	case FIELD_INODE:
-		return sizeof(struct checmate_inode);
+		*n = ARRAY_SIZE(inode_members);
+		return inode_members;
+	case FIELD_TASK:
+		*n = ARRAY_SIZE(task_members);
+		return task_members;
 	default:
-		return 4;
+		*n = 0;
+		return NULL;
 	}
+}
+
+static unsigned int field_size(const struct ctx_field *f)
+{
+	size_t n;
+
+	if (f->kind == FIELD_ADDR)
+		return 16;
+	return field_members(f, &n) ? n * 4 : 4;
 }
 
 static const struct ctx_field sock_fields[] = {
@@ -827,6 +846,76 @@ static const struct ctx_field pivotroot_fields[] = {
 	I(new_root, 0), I(put_old, 32), {}
 };
 
+static const struct ctx_field ptrace_fields[] = {
+	T(target, 0), F(mode, 16), F(relations, 20), {}
+};
+
+static const struct ctx_field traceme_fields[] = {
+	T(tracer, 0), F(mode, 16), F(relations, 20), {}
+};
+
+static const struct ctx_field kill_fields[] = {
+	T(target, 0), F(sig, 16), F(code, 20), F(relations, 24), {}
+};
+
+static const struct ctx_field userns_fields[] = {
+	F(uid, 0), F(depth, 4), {}
+};
+
+static const struct ctx_field capable_fields[] = {
+	F(cap, 0), F(opts, 4), F(init_ns, 8), F(depth, 12), F(own_ns, 16), {}
+};
+
+static const struct ctx_field bpf_fields[] = {
+	F(cmd, 0), F(prog_type, 4), F(map_type, 8), F(attach_type, 12),
+	F(token, 16), {}
+};
+
+static const struct ctx_field map_create_fields[] = {
+	F(map_type, 0), F(map_flags, 4), F(key_size, 8), F(value_size, 12),
+	F(max_entries, 16), F(token, 20), {}
+};
+
+static const struct ctx_field prog_load_fields[] = {
+	F(prog_type, 0), F(attach_type, 4), F(checmate_hook, 8), F(token, 12),
+	{}
+};
+
+static const struct ctx_field token_create_fields[] = {
+	{ "cmds[0]", 0, FIELD_U32 }, { "cmds[1]", 4, FIELD_U32 },
+	{ "maps[0]", 8, FIELD_U32 }, { "maps[1]", 12, FIELD_U32 },
+	{ "progs[0]", 16, FIELD_U32 }, { "progs[1]", 20, FIELD_U32 },
+	{ "attachs[0]", 24, FIELD_U32 }, { "attachs[1]", 28, FIELD_U32 },
+	F(depth, 32), {}
+};
+
+static const struct ctx_field module_request_fields[] = {
+	F(name_len, 0), {}
+};
+
+static const struct ctx_field read_file_fields[] = {
+	I(file, 0), F(id, 32), F(contents, 36), {}
+};
+
+static const struct ctx_field load_data_fields[] = {
+	F(id, 0), F(contents, 4), {}
+};
+
+static const struct ctx_field recvmsg_fields[] = {
+	F(family, 0), F(protocol, 4), A(remote_addr, 8), F(remote_port, 24),
+	A(local_addr, 28), F(local_port, 44), F(type, 48), F(size, 52),
+	F(flags, 56), {}
+};
+
+static const struct ctx_field rcv_skb_fields[] = {
+	F(family, 0), F(protocol, 4), A(remote_addr, 8), F(remote_port, 24),
+	A(local_addr, 28), F(local_port, 44), F(len, 48), {}
+};
+
+static const struct ctx_field accept_fields[] = {
+	F(family, 0), F(protocol, 4), A(addr, 8), F(port, 24), {}
+};
+
 static const struct {
 	const char *hook;
 	const struct ctx_field *fields;
@@ -856,6 +945,21 @@ static const struct {
 	{ "sb_remount", remount_fields },
 	{ "sb_pivotroot", pivotroot_fields },
 	{ "mmap_file", mmap_fields },
+	{ "ptrace_access_check", ptrace_fields },
+	{ "ptrace_traceme", traceme_fields },
+	{ "task_kill", kill_fields },
+	{ "userns_create", userns_fields },
+	{ "capable", capable_fields },
+	{ "bpf", bpf_fields },
+	{ "bpf_map_create", map_create_fields },
+	{ "bpf_prog_load", prog_load_fields },
+	{ "bpf_token_create", token_create_fields },
+	{ "kernel_module_request", module_request_fields },
+	{ "kernel_read_file", read_file_fields },
+	{ "kernel_load_data", load_data_fields },
+	{ "socket_recvmsg", recvmsg_fields },
+	{ "socket_sock_rcv_skb", rcv_skb_fields },
+	{ "socket_accept", accept_fields },
 };
 
 /* The context fields of a hook; none for a hook this tool does not know. */
@@ -880,21 +984,22 @@ static int set_field(const struct ctx_field *fields, __u8 *ctx,
 	char *end;
 
 	for (f = fields; eq && f->name; f++) {
-		size_t len = strlen(f->name);
+		size_t len = strlen(f->name), n;
+		const char *const *members = field_members(f, &n);
 		unsigned int off = f->off;
 
 		if (strncmp(arg, f->name, len))
 			continue;
-		if (f->kind == FIELD_INODE) {
+		if (members) {
 			/* NAME.MEMBER=VALUE */
-			size_t i, n = ARRAY_SIZE(inode_members);
+			size_t i;
 
 			if (arg[len] != '.')
 				continue;
 			for (i = 0; i < n; i++)
-				if (strlen(inode_members[i]) ==
+				if (strlen(members[i]) ==
 				    (size_t)(eq - arg) - len - 1 &&
-				    !strncmp(arg + len + 1, inode_members[i],
+				    !strncmp(arg + len + 1, members[i],
 					     eq - arg - len - 1))
 					break;
 			if (i == n)
@@ -936,15 +1041,17 @@ static int set_field(const struct ctx_field *fields, __u8 *ctx,
 static void print_field(const struct ctx_field *f, const __u8 *ctx)
 {
 	char buf[INET6_ADDRSTRLEN];
-	size_t i;
+	const char *const *members;
+	size_t i, n;
 	__u32 v;
 
-	if (f->kind == FIELD_INODE) {
-		for (i = 0; i < ARRAY_SIZE(inode_members); i++) {
+	members = field_members(f, &n);
+	if (members) {
+		for (i = 0; i < n; i++) {
 			memcpy(&v, ctx + f->off + i * 4, sizeof(v));
 			printf(json ? "%s\"%s.%s\":%u" : "%s%s.%s=%u",
 			       i ? (json ? "," : " ") : "", f->name,
-			       inode_members[i], v);
+			       members[i], v);
 		}
 		return;
 	}

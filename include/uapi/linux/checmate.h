@@ -20,7 +20,7 @@
  * changed or removed, so a program built against version N works on every
  * kernel that reports N or more.
  */
-#define CHECMATE_ABI_VERSION 2
+#define CHECMATE_ABI_VERSION 3
 
 /**
  * enum checmate_hook - LSM hooks Checmate programs can be attached to
@@ -58,6 +58,27 @@
  * @CHECMATE_HOOK_MMAP_FILE: Memory is about to be mapped, or a mapping's
  *	protection changed (mmap(2), mprotect(2), shmat(2), and the kernel
  *	mapping an executable and its loader at exec).
+ * @CHECMATE_HOOK_PTRACE_ACCESS_CHECK: A task is about to trace, or read
+ *	the memory or details of, another task.
+ * @CHECMATE_HOOK_PTRACE_TRACEME: A task asks its parent to trace it.
+ * @CHECMATE_HOOK_TASK_KILL: A task is about to send a signal.
+ * @CHECMATE_HOOK_USERNS_CREATE: A task is about to create a user namespace.
+ * @CHECMATE_HOOK_CAPABLE: The kernel checks whether a task has a
+ *	capability.
+ * @CHECMATE_HOOK_BPF: A bpf(2) command is about to run.
+ * @CHECMATE_HOOK_BPF_MAP_CREATE: A BPF map is about to be created.
+ * @CHECMATE_HOOK_BPF_PROG_LOAD: A BPF program is about to be loaded.
+ * @CHECMATE_HOOK_BPF_TOKEN_CREATE: A BPF token is about to be created.
+ * @CHECMATE_HOOK_KERNEL_MODULE_REQUEST: The kernel is about to load a
+ *	module on a task's behalf (request_module()).
+ * @CHECMATE_HOOK_KERNEL_READ_FILE: The kernel is about to read a file
+ *	given by a task: a module, a kexec image, firmware, a policy.
+ * @CHECMATE_HOOK_KERNEL_LOAD_DATA: The kernel is about to load a blob a
+ *	task passes in memory: a module, a kexec image.
+ * @CHECMATE_HOOK_SOCKET_RECVMSG: A task is about to receive from a socket.
+ * @CHECMATE_HOOK_SOCKET_SOCK_RCV_SKB: A packet is about to be queued on a
+ *	socket.
+ * @CHECMATE_HOOK_SOCKET_ACCEPT: A task is about to accept a connection.
  * @__CHECMATE_HOOK_MAX: One past the last hook; grows with new hooks.
  */
 enum checmate_hook {
@@ -87,6 +108,21 @@ enum checmate_hook {
 	CHECMATE_HOOK_SB_REMOUNT,
 	CHECMATE_HOOK_SB_PIVOTROOT,
 	CHECMATE_HOOK_MMAP_FILE,
+	CHECMATE_HOOK_PTRACE_ACCESS_CHECK,
+	CHECMATE_HOOK_PTRACE_TRACEME,
+	CHECMATE_HOOK_TASK_KILL,
+	CHECMATE_HOOK_USERNS_CREATE,
+	CHECMATE_HOOK_CAPABLE,
+	CHECMATE_HOOK_BPF,
+	CHECMATE_HOOK_BPF_MAP_CREATE,
+	CHECMATE_HOOK_BPF_PROG_LOAD,
+	CHECMATE_HOOK_BPF_TOKEN_CREATE,
+	CHECMATE_HOOK_KERNEL_MODULE_REQUEST,
+	CHECMATE_HOOK_KERNEL_READ_FILE,
+	CHECMATE_HOOK_KERNEL_LOAD_DATA,
+	CHECMATE_HOOK_SOCKET_RECVMSG,
+	CHECMATE_HOOK_SOCKET_SOCK_RCV_SKB,
+	CHECMATE_HOOK_SOCKET_ACCEPT,
 	__CHECMATE_HOOK_MAX,
 };
 
@@ -520,6 +556,388 @@ struct checmate_mmap_file_ctx {
 	__u32 mprotect;
 };
 
+/*
+ * Task contexts
+ *
+ * Another task is shown by its numbers, and what a policy needs to know of
+ * its relation to the current task is computed by the kernel and shown as
+ * CHECMATE_REL_* flags: a program never walks kernel structures.
+ */
+
+/**
+ * struct checmate_task - Another task
+ * @pid: Its thread id, as seen from the initial pid namespace.
+ * @tgid: Its process id (thread group id), likewise.
+ * @uid: Its real user id, as seen from the initial user namespace (-1 if
+ *	unmapped).
+ * @euid: Its effective user id, likewise.
+ */
+struct checmate_task {
+	__u32 pid;
+	__u32 tgid;
+	__u32 uid;
+	__u32 euid;
+};
+
+/*
+ * Relations of &struct checmate_ptrace_access_check_ctx.relations and the
+ * other task contexts, between a subject (the tracer, the sender of a
+ * signal) and a target (the tracee, the receiver):
+ *
+ * - %CHECMATE_REL_DESCENDANT: the target's process is the subject's or a
+ *   descendant of it (through real parents, as Yama decides).
+ * - %CHECMATE_REL_SAME_CGROUP: both are in the same cgroup (v2).
+ * - %CHECMATE_REL_USERNS: the subject's user namespace is the target's or
+ *   an ancestor of it.
+ * - %CHECMATE_REL_CAP: the subject has the capability that overrides the
+ *   kernel's own check in the target's user namespace: CAP_SYS_PTRACE for
+ *   the ptrace hooks, CAP_KILL for task_kill.
+ * - %CHECMATE_REL_SELF: both are threads of the same process.
+ */
+#define CHECMATE_REL_DESCENDANT		(1U << 0)
+#define CHECMATE_REL_SAME_CGROUP	(1U << 1)
+#define CHECMATE_REL_USERNS		(1U << 2)
+#define CHECMATE_REL_CAP		(1U << 3)
+#define CHECMATE_REL_SELF		(1U << 4)
+
+/*
+ * Access modes of &struct checmate_ptrace_access_check_ctx.mode: the
+ * values of the kernel's PTRACE_MODE_* flags. Exactly one of READ and
+ * ATTACH is set, and exactly one of FSCREDS and REALCREDS (which
+ * credentials of the subject the kernel compares: the file-system ones
+ * for /proc files, the real ones otherwise).
+ */
+#define CHECMATE_PTRACE_MODE_READ	0x01
+#define CHECMATE_PTRACE_MODE_ATTACH	0x02
+#define CHECMATE_PTRACE_MODE_NOAUDIT	0x04
+#define CHECMATE_PTRACE_MODE_FSCREDS	0x08
+#define CHECMATE_PTRACE_MODE_REALCREDS	0x10
+
+/**
+ * struct checmate_ptrace_access_check_ctx - Context of ptrace_access_check
+ * @target: The task to be traced or inspected.
+ * @mode: CHECMATE_PTRACE_MODE_* flags: ATTACH for ptrace(2)'s
+ *	PTRACE_ATTACH and PTRACE_SEIZE, opening /proc/PID/mem,
+ *	process_vm_readv(2) and process_vm_writev(2), pidfd_getfd(2),
+ *	/proc/PID/stack, syscall and personality; READ for
+ *	/proc/PID/environ, maps, fd and similar inspections, and kcmp(2).
+ * @relations: CHECMATE_REL_* flags of the current task (the subject) to
+ *	@target.
+ *
+ * A task inspecting another thread of its own process is not checked.
+ * Only ptrace(2) returns the program's errno; the other paths fail with
+ * their own (EACCES for /proc files, EPERM otherwise), and some /proc
+ * files only hide fields (/proc/PID/stat).
+ */
+struct checmate_ptrace_access_check_ctx {
+	struct checmate_task target;
+	__u32 mode;
+	__u32 relations;
+};
+
+/**
+ * struct checmate_ptrace_traceme_ctx - Context of ptrace_traceme
+ * @tracer: The parent that would trace the current task.
+ * @mode: CHECMATE_PTRACE_MODE_ATTACH.
+ * @relations: CHECMATE_REL_* flags of @tracer (the subject) to the
+ *	current task (the target): DESCENDANT is always set.
+ */
+struct checmate_ptrace_traceme_ctx {
+	struct checmate_task tracer;
+	__u32 mode;
+	__u32 relations;
+};
+
+/**
+ * struct checmate_task_kill_ctx - Context of task_kill
+ * @target: The task the signal is sent to (for a signal to a process or a
+ *	process group, the hook runs once per process).
+ * @sig: The signal number; 0 for a check that only probes (kill(pid, 0)).
+ * @code: The si_code the signal carries, as a __u32: SI_USER (0) for
+ *	kill(2) and pidfd_send_signal(2) without siginfo, SI_TKILL (-6) for
+ *	tkill(2), tgkill(2) and pidfd_send_signal(2) without siginfo to a
+ *	thread, what rt_sigqueueinfo(2) gave (a negative value) otherwise.
+ * @relations: CHECMATE_REL_* flags of the current task (the sender) to
+ *	@target.
+ *
+ * Only signals a task sends run this hook: signals the kernel generates
+ * itself (a fault, SIGCHLD, SIGPIPE, a timer, the OOM killer, a write to
+ * cgroup.kill, a terminal's hangup or ^C) never reach it, in any LSM
+ * (the SIGHUP and SIGCONT of TIOCNOTTY do).
+ * kill(2) of -1 ignores EPERM from the processes it may not signal: a
+ * program that denies with -EPERM makes it skip those silently.
+ */
+struct checmate_task_kill_ctx {
+	struct checmate_task target;
+	__u32 sig;
+	__u32 code;
+	__u32 relations;
+};
+
+/**
+ * struct checmate_userns_create_ctx - Context of userns_create
+ * @uid: The caller's effective user id, as seen from the initial user
+ *	namespace.
+ * @depth: Nesting depth of the caller's user namespace (0 for the
+ *	initial one); the new namespace is one deeper.
+ *
+ * Run by unshare(2) and clone(2), clone3(2) with CLONE_NEWUSER.
+ */
+struct checmate_userns_create_ctx {
+	__u32 uid;
+	__u32 depth;
+};
+
+/* Options of &struct checmate_capable_ctx.opts (the kernel's CAP_OPT_*). */
+#define CHECMATE_CAP_OPT_NOAUDIT	(1U << 1)
+#define CHECMATE_CAP_OPT_INSETID	(1U << 2)
+
+/**
+ * struct checmate_capable_ctx - Context of capable
+ * @cap: The capability (CAP_*).
+ * @opts: CHECMATE_CAP_OPT_* flags: NOAUDIT for a check that only probes
+ *	(a denial is not audited by the kernel), INSETID for the CAP_SETUID
+ *	and CAP_SETGID checks of setuid(2), setgid(2), their kin and
+ *	setgroups(2).
+ * @init_ns: 1 if the capability is checked in the initial user namespace.
+ * @depth: Nesting depth of the user namespace it is checked in.
+ * @own_ns: 1 if that is the current task's own user namespace.
+ *
+ * Programs run only for checks of the current task's credentials (the
+ * very credentials it acts with: a check of another task's or of a file
+ * opener's is shown only if it is that same object), in task context, in
+ * a task that is not a kernel thread and not running a BPF program.
+ * Checmate's own checks of CAP_SYS_ADMIN (who is the init admin or a
+ * namespace admin) are not shown: a task denied CAP_SYS_ADMIN here still
+ * manages Checmate as before, so seal what it must not change. A process
+ * that gained privilege at exec (set-id or file capabilities: not
+ * dumpable) is governed by the init admin's programs only, never by
+ * delegated ones, so that a less privileged policy cannot make its
+ * privilege drop fail half way. Denying makes the task lack the
+ * capability: the operation fails as without it.
+ */
+struct checmate_capable_ctx {
+	__u32 cap;
+	__u32 opts;
+	__u32 init_ns;
+	__u32 depth;
+	__u32 own_ns;
+};
+
+/**
+ * struct checmate_bpf_ctx - Context of bpf
+ * @cmd: The bpf(2) command (BPF_MAP_CREATE, BPF_PROG_LOAD, ...).
+ * @prog_type: For BPF_PROG_LOAD, the program type; zero otherwise.
+ * @map_type: For BPF_MAP_CREATE, the map type; zero otherwise.
+ * @attach_type: The attach type the command names, if any:
+ *	expected_attach_type for BPF_PROG_LOAD, attach_type for
+ *	BPF_PROG_ATTACH, BPF_PROG_DETACH, BPF_LINK_CREATE and BPF_PROG_QUERY.
+ * @token: 1 if the command is made with a BPF token (BPF_F_TOKEN_FD).
+ *
+ * Every bpf(2) call runs this hook, Checmate's own commands included,
+ * except those of the init admin (CAP_SYS_ADMIN in the initial user
+ * namespace): BPF_CHECMATE_CTL, loading a Checmate program, and
+ * attaching, detaching and querying with attach type BPF_CHECMATE, so
+ * that no policy can keep the init admin from managing Checmate.
+ */
+struct checmate_bpf_ctx {
+	__u32 cmd;
+	__u32 prog_type;
+	__u32 map_type;
+	__u32 attach_type;
+	__u32 token;
+};
+
+/**
+ * struct checmate_bpf_map_create_ctx - Context of bpf_map_create
+ * @map_type: The map type.
+ * @map_flags: The map flags (BPF_F_*).
+ * @key_size: Size of a key.
+ * @value_size: Size of a value.
+ * @max_entries: Maximum number of entries.
+ * @token: 1 if the map is created with a BPF token.
+ */
+struct checmate_bpf_map_create_ctx {
+	__u32 map_type;
+	__u32 map_flags;
+	__u32 key_size;
+	__u32 value_size;
+	__u32 max_entries;
+	__u32 token;
+};
+
+/**
+ * struct checmate_bpf_prog_load_ctx - Context of bpf_prog_load
+ * @prog_type: The program type.
+ * @attach_type: The expected attach type.
+ * @checmate_hook: For a Checmate program, its hook; zero otherwise.
+ * @token: 1 if the program is loaded with a BPF token.
+ *
+ * As for bpf, the init admin's Checmate programs are not shown.
+ */
+struct checmate_bpf_prog_load_ctx {
+	__u32 prog_type;
+	__u32 attach_type;
+	__u32 checmate_hook;
+	__u32 token;
+};
+
+/**
+ * struct checmate_bpf_token_create_ctx - Context of bpf_token_create
+ * @cmds: The bpf(2) commands the token delegates, a bit per command
+ *	(bit N for command N: @cmds[0] holds bits 0 to 31, @cmds[1] bits 32
+ *	to 63), as the bpffs mount's delegate_cmds option gives them.
+ * @maps: The map types, likewise (delegate_maps).
+ * @progs: The program types, likewise (delegate_progs).
+ * @attachs: The attach types, likewise (delegate_attachs).
+ * @depth: Nesting depth of the token's user namespace.
+ */
+struct checmate_bpf_token_create_ctx {
+	__u32 cmds[2];
+	__u32 maps[2];
+	__u32 progs[2];
+	__u32 attachs[2];
+	__u32 depth;
+};
+
+/**
+ * struct checmate_kernel_module_request_ctx - Context of
+ *	kernel_module_request
+ * @name_len: Length of the module name (or alias) the kernel asks for,
+ *	without the NUL; the name itself is %CHECMATE_STR_NAME.
+ *
+ * Requests the kernel makes on a task's behalf (a socket family, a file
+ * system type, a device) run this hook; requests made by kernel threads
+ * do not. Denying makes the request fail; what asked for it fails as if
+ * the module did not exist.
+ */
+struct checmate_kernel_module_request_ctx {
+	__u32 name_len;
+};
+
+/*
+ * What the kernel reads or loads, in &struct checmate_kernel_read_file_ctx.id
+ * and &struct checmate_kernel_load_data_ctx.id (the kernel's READING_* and
+ * LOADING_* values).
+ */
+#define CHECMATE_KERNEL_READ_UNKNOWN		0
+#define CHECMATE_KERNEL_READ_FIRMWARE		1
+#define CHECMATE_KERNEL_READ_MODULE		2
+#define CHECMATE_KERNEL_READ_KEXEC_IMAGE	3
+#define CHECMATE_KERNEL_READ_KEXEC_INITRAMFS	4
+#define CHECMATE_KERNEL_READ_POLICY		5
+#define CHECMATE_KERNEL_READ_X509_CERTIFICATE	6
+
+/**
+ * struct checmate_kernel_read_file_ctx - Context of kernel_read_file
+ * @file: The file the kernel reads.
+ * @id: What it is, a CHECMATE_KERNEL_READ_* value: MODULE for
+ *	finit_module(2), KEXEC_IMAGE and KEXEC_INITRAMFS for
+ *	kexec_file_load(2), FIRMWARE, POLICY, ...
+ * @contents: 1 if the hook sees the whole read, 0 if the kernel only
+ *	announces it.
+ */
+struct checmate_kernel_read_file_ctx {
+	struct checmate_inode file;
+	__u32 id;
+	__u32 contents;
+};
+
+/**
+ * struct checmate_kernel_load_data_ctx - Context of kernel_load_data
+ * @id: What the blob is, a CHECMATE_KERNEL_READ_* value: MODULE for
+ *	init_module(2), KEXEC_IMAGE for kexec_load(2), FIRMWARE for a
+ *	fallback upload, ...
+ * @contents: As for kernel_read_file.
+ */
+struct checmate_kernel_load_data_ctx {
+	__u32 id;
+	__u32 contents;
+};
+
+/**
+ * struct checmate_socket_recvmsg_ctx - Context of socket_recvmsg
+ * @family: Family of the addresses (AF_INET for an IPv6 socket's
+ *	IPv4-mapped ones), or of the socket if it has none.
+ * @protocol: Protocol of the socket.
+ * @remote_addr: Address of the connected peer; zero if the socket is not
+ *	connected (the sender of a datagram is only known per packet: see
+ *	socket_sock_rcv_skb).
+ * @remote_port: Port of the connected peer, likewise.
+ * @local_addr: Local address the socket is bound to.
+ * @local_port: Local port the socket is bound to.
+ * @type: Socket type (SOCK_STREAM, SOCK_DGRAM, ...).
+ * @size: Number of bytes asked for.
+ * @flags: recvmsg(2)'s flags (MSG_PEEK, MSG_DONTWAIT, ...).
+ *
+ * Run before anything is received, by recv(2), recvfrom(2), recvmsg(2),
+ * recvmmsg(2) (for its first message only, as for every LSM), read(2) and
+ * readv(2) on a socket, and io_uring's receives. splice(2) from a socket
+ * reads without this hook.
+ */
+struct checmate_socket_recvmsg_ctx {
+	__u32 family;
+	__u32 protocol;
+	__u32 remote_addr[4];
+	__u32 remote_port;
+	__u32 local_addr[4];
+	__u32 local_port;
+	__u32 type;
+	__u32 size;
+	__u32 flags;
+};
+
+/**
+ * struct checmate_socket_sock_rcv_skb_ctx - Context of socket_sock_rcv_skb
+ * @family: Family of the packet's addresses (AF_INET for an IPv4 packet
+ *	received on an IPv6 socket).
+ * @protocol: Protocol of the socket.
+ * @remote_addr: Source address of the packet.
+ * @remote_port: Source port of the packet (TCP, UDP, UDP-Lite, SCTP,
+ *	DCCP).
+ * @local_addr: Destination address of the packet.
+ * @local_port: Destination port of the packet.
+ * @len: Length of the packet as it is queued: from the transport header
+ *	for TCP and UDP (header and payload), from the IP header for a raw
+ *	IPv4 socket.
+ *
+ * Runs for every packet queued on an inet socket (a TCP segment, SYNs
+ * included, a UDP datagram) as it arrives, in softirq context: like
+ * inet_conn_request, the socket's cgroup decides and the current-task
+ * helpers are refused. Denying drops the packet. It also runs for AF_UNIX
+ * datagram and netlink receivers (in the sender's context), with the
+ * socket's family and zero addresses and ports.
+ */
+struct checmate_socket_sock_rcv_skb_ctx {
+	__u32 family;
+	__u32 protocol;
+	__u32 remote_addr[4];
+	__u32 remote_port;
+	__u32 local_addr[4];
+	__u32 local_port;
+	__u32 len;
+};
+
+/**
+ * struct checmate_socket_accept_ctx - Context of socket_accept
+ * @family: Family of the listening socket's address (AF_INET for an
+ *	IPv4-mapped one).
+ * @protocol: Protocol of the listening socket.
+ * @addr: Local address the listening socket is bound to.
+ * @port: Local port the listening socket is bound to.
+ *
+ * Run by accept(2), accept4(2) and io_uring's accept before a connection
+ * is taken; the peer is not known yet (inet_conn_request and
+ * socket_sock_rcv_skb show it). Denying fails the accept and leaves the
+ * connection queued.
+ */
+struct checmate_socket_accept_ctx {
+	__u32 family;
+	__u32 protocol;
+	__u32 addr[4];
+	__u32 port;
+};
+
 /**
  * enum checmate_str - Strings of a hook call, for bpf_checmate_str()
  *
@@ -537,7 +955,7 @@ struct checmate_mmap_file_ctx {
  * @CHECMATE_STR_UNSPEC: Not a string.
  * @CHECMATE_STR_PATH: The path of the object the hook is about: the file
  *	(file_open, bprm_check_security, mmap_file, path_truncate, path_chmod,
- *	path_chown, path_chroot), the new name (path_mknod, path_mkdir,
+ *	path_chown, path_chroot, kernel_read_file), the new name (path_mknod, path_mkdir,
  *	path_symlink), the name removed (path_rmdir, path_unlink), the
  *	existing name (path_link), the old name (path_rename), the mount
  *	point (sb_mount, move_mount, sb_umount) or the new root
@@ -550,6 +968,8 @@ struct checmate_mmap_file_ctx {
  *	attached (move_mount).
  * @CHECMATE_STR_FSTYPE: The file system type: mount(2)'s type argument as
  *	given (sb_mount, may be absent), the file system's (sb_remount).
+ * @CHECMATE_STR_NAME: The module name or alias the kernel asks for
+ *	(kernel_module_request).
  * @__CHECMATE_STR_MAX: One past the last string.
  */
 enum checmate_str {
@@ -558,6 +978,7 @@ enum checmate_str {
 	CHECMATE_STR_TARGET,
 	CHECMATE_STR_SOURCE,
 	CHECMATE_STR_FSTYPE,
+	CHECMATE_STR_NAME,
 	__CHECMATE_STR_MAX,
 };
 
@@ -588,6 +1009,21 @@ enum checmate_str {
  * @sb_remount: For CHECMATE_HOOK_SB_REMOUNT.
  * @sb_pivotroot: For CHECMATE_HOOK_SB_PIVOTROOT.
  * @mmap_file: For CHECMATE_HOOK_MMAP_FILE.
+ * @ptrace_access_check: For CHECMATE_HOOK_PTRACE_ACCESS_CHECK.
+ * @ptrace_traceme: For CHECMATE_HOOK_PTRACE_TRACEME.
+ * @task_kill: For CHECMATE_HOOK_TASK_KILL.
+ * @userns_create: For CHECMATE_HOOK_USERNS_CREATE.
+ * @capable: For CHECMATE_HOOK_CAPABLE.
+ * @bpf: For CHECMATE_HOOK_BPF.
+ * @bpf_map_create: For CHECMATE_HOOK_BPF_MAP_CREATE.
+ * @bpf_prog_load: For CHECMATE_HOOK_BPF_PROG_LOAD.
+ * @bpf_token_create: For CHECMATE_HOOK_BPF_TOKEN_CREATE.
+ * @kernel_module_request: For CHECMATE_HOOK_KERNEL_MODULE_REQUEST.
+ * @kernel_read_file: For CHECMATE_HOOK_KERNEL_READ_FILE.
+ * @kernel_load_data: For CHECMATE_HOOK_KERNEL_LOAD_DATA.
+ * @socket_recvmsg: For CHECMATE_HOOK_SOCKET_RECVMSG.
+ * @socket_sock_rcv_skb: For CHECMATE_HOOK_SOCKET_SOCK_RCV_SKB.
+ * @socket_accept: For CHECMATE_HOOK_SOCKET_ACCEPT.
  *
  * Programs may take a pointer to this union-like struct and use the member
  * of their hook, or a pointer to their hook's struct directly: the layout
@@ -620,6 +1056,21 @@ struct checmate_ctx {
 		struct checmate_sb_remount_ctx sb_remount;
 		struct checmate_sb_pivotroot_ctx sb_pivotroot;
 		struct checmate_mmap_file_ctx mmap_file;
+		struct checmate_ptrace_access_check_ctx ptrace_access_check;
+		struct checmate_ptrace_traceme_ctx ptrace_traceme;
+		struct checmate_task_kill_ctx task_kill;
+		struct checmate_userns_create_ctx userns_create;
+		struct checmate_capable_ctx capable;
+		struct checmate_bpf_ctx bpf;
+		struct checmate_bpf_map_create_ctx bpf_map_create;
+		struct checmate_bpf_prog_load_ctx bpf_prog_load;
+		struct checmate_bpf_token_create_ctx bpf_token_create;
+		struct checmate_kernel_module_request_ctx kernel_module_request;
+		struct checmate_kernel_read_file_ctx kernel_read_file;
+		struct checmate_kernel_load_data_ctx kernel_load_data;
+		struct checmate_socket_recvmsg_ctx socket_recvmsg;
+		struct checmate_socket_sock_rcv_skb_ctx socket_sock_rcv_skb;
+		struct checmate_socket_accept_ctx socket_accept;
 	};
 };
 
