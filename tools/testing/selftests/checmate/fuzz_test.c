@@ -63,6 +63,21 @@ static const __u32 ctx_size[__CHECMATE_HOOK_MAX] = {
 	[CHECMATE_HOOK_SB_REMOUNT] = CTX(sb_remount),
 	[CHECMATE_HOOK_SB_PIVOTROOT] = CTX(sb_pivotroot),
 	[CHECMATE_HOOK_MMAP_FILE] = CTX(mmap_file),
+	[CHECMATE_HOOK_PTRACE_ACCESS_CHECK] = CTX(ptrace_access_check),
+	[CHECMATE_HOOK_PTRACE_TRACEME] = CTX(ptrace_traceme),
+	[CHECMATE_HOOK_TASK_KILL] = CTX(task_kill),
+	[CHECMATE_HOOK_USERNS_CREATE] = CTX(userns_create),
+	[CHECMATE_HOOK_CAPABLE] = CTX(capable),
+	[CHECMATE_HOOK_BPF] = CTX(bpf),
+	[CHECMATE_HOOK_BPF_MAP_CREATE] = CTX(bpf_map_create),
+	[CHECMATE_HOOK_BPF_PROG_LOAD] = CTX(bpf_prog_load),
+	[CHECMATE_HOOK_BPF_TOKEN_CREATE] = CTX(bpf_token_create),
+	[CHECMATE_HOOK_KERNEL_MODULE_REQUEST] = CTX(kernel_module_request),
+	[CHECMATE_HOOK_KERNEL_READ_FILE] = CTX(kernel_read_file),
+	[CHECMATE_HOOK_KERNEL_LOAD_DATA] = CTX(kernel_load_data),
+	[CHECMATE_HOOK_SOCKET_RECVMSG] = CTX(socket_recvmsg),
+	[CHECMATE_HOOK_SOCKET_SOCK_RCV_SKB] = CTX(socket_sock_rcv_skb),
+	[CHECMATE_HOOK_SOCKET_ACCEPT] = CTX(socket_accept),
 };
 
 /*
@@ -77,7 +92,8 @@ static const __s32 helpers[] = {
 static bool offered(__u32 hook, __s32 id)
 {
 	size_t i, n = ARRAY_SIZE(helpers) -
-		      (hook == CHECMATE_HOOK_INET_CONN_REQUEST ? 4 : 0);
+		      (hook == CHECMATE_HOOK_INET_CONN_REQUEST ||
+		       hook == CHECMATE_HOOK_SOCKET_SOCK_RCV_SKB ? 4 : 0);
 
 	for (i = 0; i < n; i++)
 		if (helpers[i] == id)

@@ -189,6 +189,39 @@ TEST(no_uninit_stack_for_root)
 	EXPECT_EQ(EACCES, errno);
 }
 
+/* A may_goto loop guard, which would let a program run 8M times longer. */
+static int load_may_goto(int token)
+{
+	const struct bpf_insn insns[] = {
+		INSN(BPF_JMP | BPF_JCOND, 0, 0, 0, 0),	/* may_goto +0 */
+		MOV64_IMM(BPF_REG_0, 0),
+		EXIT(),
+	};
+
+	return load_insns_token(HOOK, BPF_CHECMATE, insns, ARRAY_SIZE(insns),
+				token);
+}
+
+/* A helper call without arguments: EINVAL if not offered, else EACCES. */
+static int load_call(int func, int token)
+{
+	const struct bpf_insn insns[] = {
+		CALL(func), MOV64_IMM(BPF_REG_0, 0), EXIT(),
+	};
+
+	return load_insns_token(HOOK, BPF_CHECMATE, insns, ARRAY_SIZE(insns),
+				token);
+}
+
+TEST(no_may_goto_for_root)
+{
+	EXPECT_EQ(-1, load_may_goto(-1));
+	EXPECT_EQ(EINVAL, errno);
+	/* bpf_loop() is offered to root: the call fails on its arguments */
+	EXPECT_EQ(-1, load_call(181, -1));
+	EXPECT_EQ(EACCES, errno);
+}
+
 /* The same programs from a container: a token holder with CAP_PERFMON. */
 static int prog_array_fd, array_fd;
 
@@ -202,6 +235,13 @@ static int token_loads(void *arg, int token)
 		return 3;
 	if (load_uninit_stack(token) != -1 || errno != EACCES)
 		return 4;
+	/* Unbounded loops: none for a delegated program. */
+	if (load_may_goto(token) != -1 || errno != EINVAL)
+		return 6;
+	if (load_call(181, token) != -1 || errno != EINVAL)	/* bpf_loop */
+		return 7;
+	if (load_call(164, token) != -1 || errno != EINVAL)
+		return 8;	/* bpf_for_each_map_elem */
 	/* The token works: a plain program loads. */
 	if (load_insns_token(HOOK, BPF_CHECMATE,
 			     (const struct bpf_insn[]){ MOV64_IMM(BPF_REG_0, 0),
@@ -302,6 +342,8 @@ TEST(helpers_are_the_documented_list)
 		EXPECT_TRUE(helper_offered(HOOK, task[i]))
 			TH_LOG("helper %d", task[i]);
 		EXPECT_FALSE(helper_offered(CHECMATE_HOOK_INET_CONN_REQUEST,
+					    task[i])) TH_LOG("helper %d", task[i]);
+		EXPECT_FALSE(helper_offered(CHECMATE_HOOK_SOCKET_SOCK_RCV_SKB,
 					    task[i])) TH_LOG("helper %d", task[i]);
 	}
 	for (i = 0; i < ARRAY_SIZE(refused); i++)

@@ -104,6 +104,9 @@ static __always_inline int record(const struct checmate_inode *obj)
 	o->ret[CHECMATE_STR_FSTYPE] =
 		bpf_checmate_str(CHECMATE_STR_FSTYPE,
 				 o->str[CHECMATE_STR_FSTYPE], STR_MAX);
+	o->ret[CHECMATE_STR_NAME] =
+		bpf_checmate_str(CHECMATE_STR_NAME,
+				 o->str[CHECMATE_STR_NAME], STR_MAX);
 	o->bad_ret = bpf_checmate_str(c->bad_which, o->str[0], STR_MAX);
 	o->small_ret = bpf_checmate_str(c->small_which, o->small, SMALL);
 	if (c->deny_path[0] && o->ret[CHECMATE_STR_PATH] > 0 &&
