@@ -3,8 +3,8 @@
 # The demo, run inside the VM by scripts/demo: a "container" cgroup whose
 # egress is restricted to an allowlist and whose port 80 bind lands on a
 # host port, managed with checmate-ctl and the sample loaders, sealed
-# against root. Each step prints what it shows and fails the demo if it
-# is not so.
+# against root; last, an agent process that root cannot stop. Each step
+# prints what it shows and fails the demo if it is not so.
 fail=0
 CG=/sys/fs/cgroup/demo
 PIN=/sys/fs/bpf/demo
@@ -102,6 +102,37 @@ show checmate-ctl stats
 dmesg | grep 'type=1430' | tail -3 | sed 's/^/  /'
 expect 'dmesg | grep "type=1430" | grep -q "hook=socket_connect"' "each denial is audited with hook, errno, program, cgroup, task, destination"
 expect 'dmesg | grep "type=1430" | grep -q "hook=bprm_check_security.*path=\"/tmp/ctr/c/busybox\""' "a file denial is audited with the file's identity and path"
+
+# Last: sealed at the root cgroup, this policy stays until the VM stops.
+step "Protect an agent from root: signals, memory, cgroup.kill, detaching"
+AG=/sys/fs/cgroup/agent
+mkdir -p $AG
+sh -c 'echo $$ > '"$AG"'/cgroup.procs && exec sleep 100000' &
+AGENT=$!
+while [ "$(cat /proc/$AGENT/comm 2>/dev/null)" != sleep ]; do sleep 0.1; done
+show checmate_protect attach $PIN/protect $AG $AGENT
+# Runs an attack as root, shows how it failed: $2 is in its error.
+attack() {
+	printf '$ %s\n' "$1"
+	out=$(eval "$1" 2>&1); rc=$?
+	out=$(echo "$out" | sed 's/^.*eval: line [0-9]*: /sh: /')
+	echo "  $out"
+	want=$2
+	expect '[ $rc != 0 ] && echo "$out" | grep -q "$want"' "$3"
+}
+attack "kill -9 $AGENT" "not permitted" "SIGKILL refused (EPERM)"
+attack "kill -STOP $AGENT" "not permitted" "SIGSTOP refused (EPERM)"
+attack "echo x > /proc/$AGENT/mem" "denied" "its memory cannot be opened for writing (EACCES)"
+attack "echo 1 > $AG/cgroup.kill" "not permitted" "its cgroup cannot be killed (EPERM)"
+attack "echo 1 > $AG/cgroup.freeze" "not permitted" "nor frozen (EPERM)"
+id=$(checmate-ctl --json list /sys/fs/cgroup | sed -n 's/.*"hook":"task_kill"[^]]*"id":\([0-9]*\).*/\1/p')
+attack "checmate-ctl detach /sys/fs/cgroup --id $id" "sealed append-only" "the program cannot be detached"
+attack "checmate-ctl reset /sys/fs/cgroup task_kill" "sealed append-only" "nor reset"
+show checmate_protect unpin $PIN/protect
+attack "kill -9 $AGENT" "not permitted" "unpinned, the policy still enforces"
+printf '$ grep State /proc/%s/status\n' $AGENT
+grep State /proc/$AGENT/status | sed 's/^/  /'
+expect 'kill -0 $AGENT && grep -q "State:.*S (sleeping)" /proc/$AGENT/status' "the agent is alive and running"
 
 echo
 if [ $fail = 0 ]; then echo "DEMO OK: every step behaved as shown"; else echo "DEMO FAILED"; fi
