@@ -290,6 +290,8 @@ struct checmate_run_ctx {
 /* A hook call without strings (the network hooks). */
 static const struct checmate_strs no_strs;
 
+const struct checmate_strs checmate_noaudit = { .noaudit = true };
+
 /**
  * checmate_copy_str - Copy a string of a hook call
  * @strs: The strings of the hook call.
@@ -452,7 +454,7 @@ int checmate_run(u32 hook, struct cgroup *cgrp,
 	if (checmate_run_array(array, subject, ctx, &verdict, &prog_id)) {
 		checmate_count(hook, verdict ? CHECMATE_STAT_DENY :
 				     CHECMATE_STAT_ALLOW);
-		if (verdict)
+		if (verdict && !run_ctx.strs->noaudit)
 			checmate_audit_deny(hook, verdict, prog_id, cgrp, ctx,
 					    run_ctx.strs,
 					    ctx_descs[hook].no_task);

@@ -18,14 +18,21 @@ struct sock;
 struct user_namespace;
 
 /**
- * struct checmate_strs - Strings of one hook call, for bpf_checmate_str()
+ * struct checmate_strs - What a hook call offers besides its context
  * @path: Per &enum checmate_str, a path to show through d_path(), or NULL.
  * @str: Per &enum checmate_str, a string to show as it is, if no @path.
+ * @noaudit: The kernel's check is a probe it does not audit
+ *	(CAP_OPT_NOAUDIT, PTRACE_MODE_NOAUDIT): a deny is not audited
+ *	either, so that a reader of /proc cannot flood the audit log.
  */
 struct checmate_strs {
 	const struct path *path[__CHECMATE_STR_MAX];
 	const char *str[__CHECMATE_STR_MAX];
+	bool noaudit;
 };
+
+/* A hook call without strings whose deny is not audited. */
+extern const struct checmate_strs checmate_noaudit;
 
 /* The cgroup-bpf attach type that holds the programs of @hook. */
 #define checmate_atype(hook) \

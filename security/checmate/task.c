@@ -162,7 +162,9 @@ static int hook_ptrace_access_check(struct task_struct *child,
 	ctx.mode = mode;
 	ctx.relations = checmate_task_relations(current, child,
 						CAP_SYS_PTRACE);
-	return checmate_run_task(CHECMATE_HOOK_PTRACE_ACCESS_CHECK, &ctx, NULL);
+	return checmate_run_task(CHECMATE_HOOK_PTRACE_ACCESS_CHECK, &ctx,
+				 mode & PTRACE_MODE_NOAUDIT ?
+				 &checmate_noaudit : NULL);
 }
 
 /*
@@ -253,7 +255,8 @@ static int hook_capable(const struct cred *cred, struct user_namespace *ns,
 		subject = &init_user_ns;
 	rcu_read_lock();
 	ret = checmate_run(CHECMATE_HOOK_CAPABLE, task_dfl_cgroup(current),
-			   subject, &ctx, NULL);
+			   subject, &ctx,
+			   opts & CAP_OPT_NOAUDIT ? &checmate_noaudit : NULL);
 	rcu_read_unlock();
 	return ret;
 }

@@ -172,4 +172,49 @@ TEST_F(observe, audit_record)
 	close(kmsg);
 }
 
+/*
+ * A deny of a check the kernel itself does not audit (a NOAUDIT probe:
+ * landlock_restrict_self(2) probing CAP_SYS_ADMIN) is counted, not
+ * audited: reading /proc under a ptrace policy must not flood the log.
+ */
+TEST_F(observe, noaudit_probe_not_audited)
+{
+	const __u32 opts = offsetof(struct checmate_capable_ctx, opts);
+	char buf[8192], want[64];
+	struct counts before, after;
+	int kmsg, prog, i, found = 0;
+	ssize_t n;
+
+	sleep(6);	/* as above: a record would not be rate-limited */
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, kmsg);
+	ASSERT_LE(0, lseek(kmsg, 0, SEEK_END));
+	prog = load_match(CHECMATE_HOOK_CAPABLE, opts,
+			  CHECMATE_CAP_OPT_NOAUDIT, -PROG_ERRNO);
+	ASSERT_LE(0, prog);
+	ASSERT_EQ(0, read_counts("capable", &before));
+	ASSERT_EQ(0, prog_attach(self->cgfd, prog, BPF_F_ALLOW_MULTI));
+	/* without no_new_privs it needs CAP_SYS_ADMIN, asked quietly */
+	EXPECT_EQ(-1, syscall(__NR_landlock_restrict_self, -1, 0));
+	EXPECT_EQ(EPERM, errno);
+	ASSERT_EQ(0, prog_detach(self->cgfd, prog));
+	ASSERT_EQ(0, read_counts("capable", &after));
+	EXPECT_LE(1, after.deny - before.deny);
+
+	snprintf(want, sizeof(want), "prog_id=%u ", prog_id(prog));
+	for (i = 0; i < 30; i++) {
+		n = read(kmsg, buf, sizeof(buf) - 1);
+		if (n < 0) {
+			usleep(10000);
+			continue;
+		}
+		buf[n] = '\0';
+		if (strstr(buf, want))
+			found = 1;
+	}
+	EXPECT_EQ(0, found) TH_LOG("a NOAUDIT probe's deny was audited");
+	close(prog);
+	close(kmsg);
+}
+
 TEST_HARNESS_MAIN

@@ -66,10 +66,11 @@
 #ifndef __NR_landlock_restrict_self
 #define __NR_landlock_restrict_self 446
 #endif
+/* <linux/pidfd.h> includes <linux/fcntl.h>, which glibc's conflicts with */
 #ifndef PIDFD_SIGNAL_THREAD
-#define PIDFD_SIGNAL_THREAD		(1UL << 0)
-#define PIDFD_SIGNAL_THREAD_GROUP	(1UL << 1)
-#define PIDFD_SIGNAL_PROCESS_GROUP	(1UL << 2)
+#define PIDFD_SIGNAL_THREAD		1UL
+#define PIDFD_SIGNAL_THREAD_GROUP	2UL
+#define PIDFD_SIGNAL_PROCESS_GROUP	4UL
 #endif
 #ifndef KCMP_VM
 #define KCMP_VM 1
@@ -901,11 +902,8 @@ static int pt_stat(struct __test_metadata *const _metadata, struct kid *k,
 	unsigned long long startcode = stat_field(k->pid, 26);
 
 	EXPECT_NE(~0ULL, startcode);
-	if (allowed) {
-		EXPECT_LT(1, startcode) TH_LOG("startcode %llu", startcode);
-	} else {
-		EXPECT_EQ(1, startcode);
-	}
+	/* a denied check only hides the field: it reads 1 */
+	EXPECT_EQ(allowed, startcode > 1) TH_LOG("startcode %llu", startcode);
 	return 0;
 }
 
@@ -1057,8 +1055,6 @@ TEST_F(ptrace_path, deny_then_allow)
 			      EQ(PT(target.tgid), k.pid)));
 
 	err = variant->op.op(_metadata, &k, 0);
-	if (err == ENOSYS)
-		SKIP(return, "the kernel has no such system call");
 	EXPECT_EQ(variant->op.deny_errno, err) TH_LOG("denied: %s",
 						      strerror(err));
 	expect_rec(map, "denied", WORDS(checmate_ptrace_access_check_ctx),
@@ -1098,16 +1094,13 @@ TEST_F(task, ptrace_allow)
 static void pt_rel(struct __test_metadata *const _metadata, const char *what,
 		   pid_t target, struct kid *actor, __u32 rel)
 {
-	int map;
+	int map, err;
 
 	map = record_if(E.afd, CHECMATE_HOOK_PTRACE_ACCESS_CHECK,
 			WORDS(checmate_ptrace_access_check_ctx),
 			EQ(PT(target.tgid), target));
-	if (actor) {
-		EXPECT_EQ(0, kid_do(actor)) TH_LOG("%s", what);
-	} else {
-		EXPECT_EQ(0, read_proc(target, "environ")) TH_LOG("%s", what);
-	}
+	err = actor ? kid_do(actor) : read_proc(target, "environ");
+	EXPECT_EQ(0, err) TH_LOG("%s", what);
 	expect_rec(map, what, WORDS(checmate_ptrace_access_check_ctx),
 		   target, target, 0, 0, M_READ | M_FS, rel);
 	detach_all();
@@ -1773,16 +1766,13 @@ static void kill_rel(struct __test_metadata *const _metadata,
 		     const char *what, pid_t target, int sig, struct kid *actor,
 		     __u32 rel)
 {
-	int map;
+	int map, err;
 
 	map = record_if(E.afd, CHECMATE_HOOK_TASK_KILL,
 			WORDS(checmate_task_kill_ctx),
 			EQ(TK(target.tgid), target), EQ(TK(sig), sig));
-	if (actor) {
-		EXPECT_EQ(0, kid_do(actor)) TH_LOG("%s", what);
-	} else {
-		EXPECT_EQ(0, k_kill(target, sig)) TH_LOG("%s", what);
-	}
+	err = actor ? kid_do(actor) : k_kill(target, sig);
+	EXPECT_EQ(0, err) TH_LOG("%s", what);
 	expect_rec(map, what, WORDS(checmate_task_kill_ctx),
 		   target, target, 0, 0, sig, SI_USER, rel);
 	if (sig && target != getpid())
