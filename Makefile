@@ -2,7 +2,7 @@
 # Checmate: build, boot and test a Checmate kernel. See README.md.
 
 .PHONY: all check demo series build apply deps source clean distclean coverage \
-	regress
+	regress bench
 
 all: demo
 
@@ -21,6 +21,11 @@ coverage:
 # Upstream's BPF selftests on the patched and on the pristine kernel (slow).
 regress: apply
 	@bash scripts/regress
+
+# The measurement kernel in build/bench: Checmate against its peers, as
+# guest instruction counts and time ratios measured in one boot.
+bench: apply
+	@bash scripts/bench
 
 # The upstream patch series, into build/series/.
 series: apply
@@ -41,7 +46,8 @@ deps:
 # Drop build output but keep the extracted and applied trees.
 clean:
 	rm -rf build/obj build/tools build/initramfs build/initramfs.cpio \
-		build/series build/series-work build/logs build/regress
+		build/series build/series-work build/logs build/regress \
+		build/bench
 
 distclean:
 	rm -rf build
