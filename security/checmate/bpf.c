@@ -526,10 +526,16 @@ bool checmate_sock_governed(u32 hook, const struct sock *sk)
 	const struct bpf_prog_array *array;
 	bool governed;
 
-	rcu_read_lock();
-	array = rcu_dereference(cgrp->bpf.effective[checmate_atype(hook)]);
+	/*
+	 * The socket holds its cgroup; its effective array is freed after a
+	 * grace period, which a preempt-disabled section holds off as well
+	 * as rcu_read_lock() does, and costs no call on PREEMPT_RCU: this
+	 * runs on every socket operation once any program is attached.
+	 */
+	preempt_disable();
+	array = rcu_dereference_sched(cgrp->bpf.effective[checmate_atype(hook)]);
 	governed = READ_ONCE(array->items[0].prog);
-	rcu_read_unlock();
+	preempt_enable();
 	return governed;
 }
 
