@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 
 #include "common.h"
@@ -414,6 +415,81 @@ static int delegated_deny(void *arg, int token)
 		return 1;
 	/* It governs the container's own tasks. */
 	return connect_errno(self->port) == PROG_ERRNO ? 0 : 2;
+}
+
+/*
+ * Forks a child in cgroup @cg (NULL: the caller's), made non-dumpable if
+ * @setid, that unshares a UTS namespace: 0 or the errno.
+ */
+static int unshare_uts(const char *cg, int setid)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (cg)
+			cg_enter_path(cg);
+		/* what exec of a set-id program leaves: not dumpable */
+		if (setid && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
+			_exit(100);
+		_exit(unshare(CLONE_NEWUTS) ? errno : 0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* A capable program that denies CAP_SYS_ADMIN (21). */
+static const struct bpf_insn deny_sys_admin[] = {
+	LDX_W(BPF_REG_2, BPF_REG_1, offsetof(struct checmate_capable_ctx, cap)),
+	MOV64_IMM(BPF_REG_0, 0),
+	JNE_IMM(BPF_REG_2, 21, 1),
+	MOV64_IMM(BPF_REG_0, -PROG_ERRNO),
+	EXIT(),
+};
+
+static int delegated_capable(void *arg, int token)
+{
+	struct _test_data_deleg *self = arg;
+	int prog = load_token(CHECMATE_HOOK_CAPABLE, deny_sys_admin,
+			      ARRAY_SIZE(deny_sys_admin), token);
+
+	if (prog < 0 || prog_attach(self->own_fd, prog, BPF_F_ALLOW_MULTI))
+		return 1;
+	/* The container's own tasks lose CAP_SYS_ADMIN... */
+	if (unshare_uts(NULL, 0) != EPERM)
+		return 2;
+	/*
+	 * ...but not a set-id process, which a less privileged policy must
+	 * not make fail half way through dropping its privilege.
+	 */
+	if (unshare_uts(NULL, 1) != 0)
+		return 3;
+	return 0;
+}
+
+TEST_F(deleg, delegated_capable_spares_set_id_processes)
+{
+	int prog;
+
+	ASSERT_EQ(0, run_delegated(NS_ADMIN, delegated_capable));
+	/* The init admin's capable programs govern set-id processes too. */
+	prog = load_prog(CHECMATE_HOOK_CAPABLE,
+			 LDX_W(BPF_REG_2, BPF_REG_1,
+			       offsetof(struct checmate_capable_ctx, cap)),
+			 MOV64_IMM(BPF_REG_0, 0),
+			 JNE_IMM(BPF_REG_2, 21, 1),
+			 MOV64_IMM(BPF_REG_0, -PROG_ERRNO),
+			 EXIT());
+	ASSERT_LE(0, prog);
+	ASSERT_EQ(0, prog_attach(self->other_fd, prog, BPF_F_ALLOW_MULTI));
+	EXPECT_EQ(EPERM, unshare_uts(self->other, 1));
+	EXPECT_EQ(EPERM, unshare_uts(self->other, 0));
+	EXPECT_EQ(0, prog_detach(self->other_fd, prog));
+	EXPECT_EQ(0, unshare_uts(self->other, 1));
+	close(prog);
 }
 
 TEST_F(deleg, host_connect_not_governed_by_delegated_programs)

@@ -375,6 +375,49 @@ TEST(no_extension_of_a_checmate_program)
 	bpf_object__close(target);
 }
 
+/*
+ * BPF_CHECMATE names Checmate programs only. An extension's attach type is
+ * not otherwise checked by BPF_LINK_CREATE, and the bpf hook does not show
+ * the init admin's commands that name BPF_CHECMATE: an extension linked
+ * with it would be a freplace link that no bpf policy saw.
+ */
+TEST(checmate_attach_type_only_for_checmate_programs)
+{
+	struct bpf_object *target, *ext;
+	struct bpf_program *prog;
+	struct bpf_link *link;
+	union bpf_attr attr;
+	int target_fd, ext_fd;
+
+	target = bpf_object__open_file("checmate_ext_target.bpf.o", NULL);
+	ASSERT_NE(NULL, target);
+	ASSERT_EQ(0, bpf_object__load(target));
+	prog = bpf_object__find_program_by_name(target, "sock_target");
+	ASSERT_NE(NULL, prog);
+	target_fd = bpf_program__fd(prog);
+	ASSERT_LE(0, target_fd);
+
+	ext = bpf_object__open_file("checmate_ext.bpf.o", NULL);
+	ASSERT_NE(NULL, ext);
+	prog = bpf_object__find_program_by_name(ext, "new_decide");
+	ASSERT_NE(NULL, prog);
+	ASSERT_EQ(0, bpf_program__set_attach_target(prog, target_fd, "decide"));
+	ASSERT_EQ(0, bpf_object__load(ext));
+	ext_fd = bpf_program__fd(prog);
+
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = ext_fd;
+	attr.link_create.attach_type = BPF_CHECMATE;
+	EXPECT_EQ(-1, sys_bpf(BPF_LINK_CREATE, &attr));
+	EXPECT_EQ(EINVAL, errno);
+	/* The extension itself links as an extension. */
+	link = bpf_program__attach_freplace(prog, target_fd, "decide");
+	EXPECT_NE(NULL, link);
+	bpf_link__destroy(link);
+	bpf_object__close(ext);
+	bpf_object__close(target);
+}
+
 TEST(load_refuses_a_target)
 {
 	const struct bpf_insn insns[] = { MOV64_IMM(BPF_REG_0, 0), EXIT() };
