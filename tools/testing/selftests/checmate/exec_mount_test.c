@@ -141,148 +141,10 @@ static int sys_pivot_root(const char *new_root, const char *put_old)
 	return syscall(__NR_pivot_root, new_root, put_old);
 }
 
-/* Raw instructions beyond common.h's. */
-#define PSEUDO_MAP_FD		1
-#define FUNC_map_lookup_elem	1
-#define LD_MAP_FD(d, fd)	\
-	INSN(BPF_LD | BPF_DW | BPF_IMM, d, PSEUDO_MAP_FD, 0, fd)
-#define HI32()			INSN(0, 0, 0, 0, 0)
-#define MOV64_REG(d, s)		INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
-#define ADD64_IMM(d, i)		INSN(BPF_ALU64 | BPF_ADD | BPF_K, d, 0, 0, i)
-#define ADD64_REG(d, s)		INSN(BPF_ALU64 | BPF_ADD | BPF_X, d, s, 0, 0)
-#define MUL64_IMM(d, i)		INSN(BPF_ALU64 | BPF_MUL | BPF_K, d, 0, 0, i)
-#define AND32_IMM(d, i)		INSN(BPF_ALU | BPF_AND | BPF_K, d, 0, 0, i)
-#define JEQ_IMM(d, i, o)	INSN(BPF_JMP | BPF_JEQ | BPF_K, d, 0, o, i)
-#define JGT_IMM(d, i, o)	INSN(BPF_JMP | BPF_JGT | BPF_K, d, 0, o, i)
-/* 32-bit compare: context fields are __u32, imm is sign-extended. */
-#define JNE32_IMM(d, i, o)	INSN(BPF_JMP32 | BPF_JNE | BPF_K, d, 0, o, i)
-#define STX_W(d, s, o)		STX_SZ(BPF_W, d, s, o)
-
-struct insns {
-	struct bpf_insn i[128];
-	int n;
-};
-
-static void emit(struct insns *p, struct bpf_insn insn)
-{
-	if (p->n < (int)ARRAY_SIZE(p->i))
-		p->i[p->n] = insn;
-	p->n++;
-}
-
-static int load_insns_buf(__u32 hook, struct insns *p)
-{
-	if (p->n > (int)ARRAY_SIZE(p->i)) {
-		errno = E2BIG;
-		return -1;
-	}
-	return load_insns(hook, BPF_CHECMATE, p->i, p->n);
-}
-
-/*
- * Context records: an array map with one value, the number of calls seen
- * and the contexts of the first MAX_REC of them.
- */
+/* Context records of MAX_REC calls, REC_WORDS words each. */
 #define MAX_REC		4
 #define REC_WORDS	36
-#define REC_BYTES	(REC_WORDS * 4)
-
-struct rec {
-	__u32 n;
-	__u32 pad;
-	__u32 ctx[MAX_REC][REC_WORDS];
-};
-
-static int map_create(__u32 value_size)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_type = BPF_MAP_TYPE_ARRAY;
-	attr.key_size = 4;
-	attr.value_size = value_size;
-	attr.max_entries = 1;
-	return sys_bpf(BPF_MAP_CREATE, &attr);
-}
-
-static int map_get(int fd, void *val)
-{
-	union bpf_attr attr;
-	__u32 key = 0;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_fd = fd;
-	attr.key = (__u64)(unsigned long)&key;
-	attr.value = (__u64)(unsigned long)val;
-	return sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr);
-}
-
-static int map_set(int fd, const void *val)
-{
-	union bpf_attr attr;
-	__u32 key = 0;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_fd = fd;
-	attr.key = (__u64)(unsigned long)&key;
-	attr.value = (__u64)(unsigned long)val;
-	attr.flags = BPF_ANY;
-	return sys_bpf(BPF_MAP_UPDATE_ELEM, &attr);
-}
-
-/*
- * A program that records the first @size bytes of its context in @map
- * (only for calls whose 32-bit field at @filter_off is @filter_val, if
- * @filter_off >= 0) and returns @verdict.
- */
-static int load_record(__u32 hook, int map, size_t size, int filter_off,
-		       __u32 filter_val, int verdict)
-{
-	struct insns p = { .n = 0 };
-	int skip[3], nskip = 0, i;
-	__u32 words = size / 4;
-
-	if (words > REC_WORDS) {
-		errno = E2BIG;
-		return -1;
-	}
-	emit(&p, MOV64_REG(BPF_REG_6, BPF_REG_1));
-	if (filter_off >= 0) {
-		emit(&p, LDX_W(BPF_REG_2, BPF_REG_6, filter_off));
-		skip[nskip++] = p.n;
-		emit(&p, JNE32_IMM(BPF_REG_2, filter_val, 0));
-	}
-	emit(&p, ST_W(BPF_REG_10, -4, 0));
-	emit(&p, MOV64_REG(BPF_REG_2, BPF_REG_10));
-	emit(&p, ADD64_IMM(BPF_REG_2, -4));
-	emit(&p, LD_MAP_FD(BPF_REG_1, map));
-	emit(&p, HI32());
-	emit(&p, CALL(FUNC_map_lookup_elem));
-	skip[nskip++] = p.n;
-	emit(&p, JEQ_IMM(BPF_REG_0, 0, 0));
-	emit(&p, MOV64_REG(BPF_REG_7, BPF_REG_0));
-	/* r3 = rec->n++ */
-	emit(&p, LDX_W(BPF_REG_3, BPF_REG_7, 0));
-	emit(&p, MOV64_REG(BPF_REG_4, BPF_REG_3));
-	emit(&p, ADD64_IMM(BPF_REG_4, 1));
-	emit(&p, STX_W(BPF_REG_7, BPF_REG_4, 0));
-	skip[nskip++] = p.n;
-	emit(&p, JGT_IMM(BPF_REG_3, MAX_REC - 1, 0));
-	/* r7 = &rec->ctx[r3] - 8 */
-	emit(&p, MUL64_IMM(BPF_REG_3, REC_BYTES));
-	emit(&p, ADD64_REG(BPF_REG_7, BPF_REG_3));
-	for (i = 0; i < (int)words; i++) {
-		emit(&p, LDX_W(BPF_REG_4, BPF_REG_6, 4 * i));
-		emit(&p, STX_W(BPF_REG_7, BPF_REG_4,
-			       offsetof(struct rec, ctx) + 4 * i));
-	}
-	/* out: */
-	for (i = 0; i < nskip; i++)
-		p.i[skip[i]].off = p.n - skip[i] - 1;
-	emit(&p, MOV64_IMM(BPF_REG_0, verdict));
-	emit(&p, EXIT());
-	return load_insns_buf(hook, &p);
-}
+#include "record.h"
 
 /* A 32-bit context field: (field & mask) == val. */
 struct match {
@@ -341,29 +203,12 @@ static int record(struct __test_metadata *const _metadata, int cgfd,
 		  __u32 hook, size_t size, int filter_off, __u32 filter_val,
 		  int verdict)
 {
-	int map = map_create(sizeof(struct rec));
+	int map = rec_map_new();
 
 	ASSERT_LE(0, map) TH_LOG("BPF_MAP_CREATE: %s", strerror(errno));
 	attach(_metadata, cgfd, load_record(hook, map, size, filter_off,
 					    filter_val, verdict));
 	return map;
-}
-
-static struct rec read_rec(struct __test_metadata *const _metadata, int map)
-{
-	struct rec r;
-
-	memset(&r, 0, sizeof(r));
-	EXPECT_EQ(0, map_get(map, &r)) TH_LOG("lookup: %s", strerror(errno));
-	return r;
-}
-
-static void clear_rec(int map)
-{
-	struct rec r;
-
-	memset(&r, 0, sizeof(r));
-	map_set(map, &r);
 }
 
 /* The identity of an object as stat(2), statfs(2) and statvfs(3) show it. */
@@ -1418,7 +1263,7 @@ static void str_arm(struct __test_metadata *const _metadata, int cfg, int out,
 
 	memset(&o, 'x', sizeof(o));
 	o.calls = 0;
-	ASSERT_EQ(0, map_set(out, &o));
+	ASSERT_EQ(0, map_update(out, 0, &o));
 	memset(&c, 0, sizeof(c));
 	c.armed = 1;
 	c.ino = ino;
@@ -1426,7 +1271,7 @@ static void str_arm(struct __test_metadata *const _metadata, int cfg, int out,
 	c.small_which = small_which;
 	if (deny)
 		snprintf(c.deny_path, sizeof(c.deny_path), "%s", deny);
-	ASSERT_EQ(0, map_set(cfg, &c));
+	ASSERT_EQ(0, map_update(cfg, 0, &c));
 }
 
 static struct str_out str_read(struct __test_metadata *const _metadata,
@@ -1435,7 +1280,7 @@ static struct str_out str_read(struct __test_metadata *const _metadata,
 	struct str_out o;
 
 	memset(&o, 0, sizeof(o));
-	EXPECT_EQ(0, map_get(out, &o));
+	EXPECT_EQ(0, map_lookup(out, 0, &o));
 	return o;
 }
 

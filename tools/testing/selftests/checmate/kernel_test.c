@@ -85,46 +85,10 @@ static const struct deleg DELEG = {
 	.attachs = (1ULL << BPF_CGROUP_INET4_CONNECT) | (1ULL << BPF_CHECMATE),
 };
 
-/* Raw instructions beyond common.h's. */
-#define PSEUDO_MAP_FD		1
-#define FUNC_map_lookup_elem	1
-#define LD_MAP_FD(d, fd)	\
-	INSN(BPF_LD | BPF_DW | BPF_IMM, d, PSEUDO_MAP_FD, 0, fd)
-#define HI32()			INSN(0, 0, 0, 0, 0)
-#define MOV64_REG(d, s)	INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
-#define ADD64_IMM(d, i)	INSN(BPF_ALU64 | BPF_ADD | BPF_K, d, 0, 0, i)
-#define ADD64_REG(d, s)	INSN(BPF_ALU64 | BPF_ADD | BPF_X, d, s, 0, 0)
-#define MUL64_IMM(d, i)	INSN(BPF_ALU64 | BPF_MUL | BPF_K, d, 0, 0, i)
-#define JEQ_IMM(d, i, o)	INSN(BPF_JMP | BPF_JEQ | BPF_K, d, 0, o, i)
-#define JGT_IMM(d, i, o)	INSN(BPF_JMP | BPF_JGT | BPF_K, d, 0, o, i)
-#define JNE32_IMM(d, i, o)	INSN(BPF_JMP32 | BPF_JNE | BPF_K, d, 0, o, i)
-#define STX_W(d, s, o)		STX_SZ(BPF_W, d, s, o)
-
-struct insns {
-	struct bpf_insn i[128];
-	int n;
-};
-
-static void emit(struct insns *p, struct bpf_insn insn)
-{
-	if (p->n < (int)ARRAY_SIZE(p->i))
-		p->i[p->n] = insn;
-	p->n++;
-}
-
-/*
- * Context records: an array map with one value, the number of calls seen
- * and the contexts of the first MAX_REC of them.
- */
+/* Context records of MAX_REC calls, REC_WORDS words each. */
 #define MAX_REC		16
 #define REC_WORDS	10
-#define REC_BYTES	(REC_WORDS * 4)
-
-struct rec {
-	__u32 n;
-	__u32 pad;
-	__u32 ctx[MAX_REC][REC_WORDS];
-};
+#include "record.h"
 
 /* What progs/checmate_kernel.bpf.c records (struct kout there). */
 #define OUT_MODULE_REQUEST	0
@@ -147,64 +111,6 @@ struct kout {
 	char path[KPATH_LEN];
 	char target[KNAME_LEN];
 };
-
-/*
- * A program that records the first @size bytes of its context in @map
- * (only for calls whose 32-bit field at @filter_off is @filter_val, if
- * @filter_off >= 0) and returns @verdict.
- */
-static int load_record(__u32 hook, int map, size_t size, int filter_off,
-		       __u32 filter_val, int verdict)
-{
-	struct insns p = { .n = 0 };
-	int skip[3], nskip = 0, i;
-	__u32 words = size / 4;
-
-	if (words > REC_WORDS) {
-		errno = E2BIG;
-		return -1;
-	}
-	emit(&p, MOV64_REG(BPF_REG_6, BPF_REG_1));
-	if (filter_off >= 0) {
-		emit(&p, LDX_W(BPF_REG_2, BPF_REG_6, filter_off));
-		skip[nskip++] = p.n;
-		emit(&p, JNE32_IMM(BPF_REG_2, filter_val, 0));
-	}
-	emit(&p, ST_W(BPF_REG_10, -4, 0));
-	emit(&p, MOV64_REG(BPF_REG_2, BPF_REG_10));
-	emit(&p, ADD64_IMM(BPF_REG_2, -4));
-	emit(&p, LD_MAP_FD(BPF_REG_1, map));
-	emit(&p, HI32());
-	emit(&p, CALL(FUNC_map_lookup_elem));
-	skip[nskip++] = p.n;
-	emit(&p, JEQ_IMM(BPF_REG_0, 0, 0));
-	emit(&p, MOV64_REG(BPF_REG_7, BPF_REG_0));
-	/* r3 = rec->n++ */
-	emit(&p, LDX_W(BPF_REG_3, BPF_REG_7, 0));
-	emit(&p, MOV64_REG(BPF_REG_4, BPF_REG_3));
-	emit(&p, ADD64_IMM(BPF_REG_4, 1));
-	emit(&p, STX_W(BPF_REG_7, BPF_REG_4, 0));
-	skip[nskip++] = p.n;
-	emit(&p, JGT_IMM(BPF_REG_3, MAX_REC - 1, 0));
-	/* r7 = &rec->ctx[r3] - offsetof(struct rec, ctx) */
-	emit(&p, MUL64_IMM(BPF_REG_3, REC_BYTES));
-	emit(&p, ADD64_REG(BPF_REG_7, BPF_REG_3));
-	for (i = 0; i < (int)words; i++) {
-		emit(&p, LDX_W(BPF_REG_4, BPF_REG_6, 4 * i));
-		emit(&p, STX_W(BPF_REG_7, BPF_REG_4,
-			       offsetof(struct rec, ctx) + 4 * i));
-	}
-	/* out: */
-	for (i = 0; i < nskip; i++)
-		p.i[skip[i]].off = p.n - skip[i] - 1;
-	emit(&p, MOV64_IMM(BPF_REG_0, verdict));
-	emit(&p, EXIT());
-	if (p.n > (int)ARRAY_SIZE(p.i)) {
-		errno = E2BIG;
-		return -1;
-	}
-	return load_insns(hook, BPF_CHECMATE, p.i, p.n);
-}
 
 /* A program returning -@err when the 32-bit field at @off is @val. */
 static int load_deny_if(__u32 hook, int off, __u32 val, int err)
@@ -282,43 +188,6 @@ static void detach(struct __test_metadata *const _metadata, int prog)
 	}
 }
 
-static int map_create(__u32 type, __u32 key, __u32 value, __u32 max,
-		      __u32 flags)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_type = type;
-	attr.key_size = key;
-	attr.value_size = value;
-	attr.max_entries = max;
-	attr.map_flags = flags;
-	return sys_bpf(BPF_MAP_CREATE, &attr);
-}
-
-static int map_get(int fd, __u32 key, void *val)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_fd = fd;
-	attr.key = (__u64)(unsigned long)&key;
-	attr.value = (__u64)(unsigned long)val;
-	return sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr);
-}
-
-static int map_set(int fd, __u32 key, const void *val)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_fd = fd;
-	attr.key = (__u64)(unsigned long)&key;
-	attr.value = (__u64)(unsigned long)val;
-	attr.flags = BPF_ANY;
-	return sys_bpf(BPF_MAP_UPDATE_ELEM, &attr);
-}
-
 /* The id of the map or program @fd refers to, 0 on error. */
 static __u32 obj_id(int fd)
 {
@@ -340,7 +209,7 @@ static __u32 obj_id(int fd)
 /* The id a new map gets (ids are allocated cyclically), 0 on error. */
 static __u32 new_map_id(void)
 {
-	int fd = map_create(BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
+	int fd = map_new(BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
 	__u32 id = obj_id(fd);
 
 	close(fd);
@@ -369,28 +238,11 @@ static int lowest_fd(void)
 static int record(struct __test_metadata *const _metadata, int cgfd,
 		  __u32 hook, size_t size, int verdict)
 {
-	int map = map_create(BPF_MAP_TYPE_ARRAY, 4, sizeof(struct rec), 1, 0);
+	int map = rec_map_new();
 
 	ASSERT_LE(0, map) TH_LOG("BPF_MAP_CREATE: %s", strerror(errno));
 	attach(_metadata, cgfd, load_record(hook, map, size, -1, 0, verdict));
 	return map;
-}
-
-static struct rec read_rec(struct __test_metadata *const _metadata, int map)
-{
-	struct rec r;
-
-	memset(&r, 0, sizeof(r));
-	EXPECT_EQ(0, map_get(map, 0, &r)) TH_LOG("lookup: %s", strerror(errno));
-	return r;
-}
-
-static void clear_rec(int map)
-{
-	struct rec r;
-
-	memset(&r, 0, sizeof(r));
-	map_set(map, 0, &r);
 }
 
 /* The record has @n calls, and the context of call @i is @want. */
@@ -641,7 +493,7 @@ static struct kout read_kout(struct __test_metadata *const _metadata,
 	struct kout o;
 
 	memset(&o, 0, sizeof(o));
-	EXPECT_EQ(0, map_get(obj_map(_metadata, "out"), which, &o));
+	EXPECT_EQ(0, map_lookup(obj_map(_metadata, "out"), which, &o));
 	return o;
 }
 
@@ -649,7 +501,7 @@ static void set_kdeny(struct __test_metadata *const _metadata, __u32 deny)
 {
 	struct kcfg c = { .deny = deny };
 
-	ASSERT_EQ(0, map_set(obj_map(_metadata, "cfg"), 0, &c));
+	ASSERT_EQ(0, map_update(obj_map(_metadata, "cfg"), 0, &c));
 }
 
 /*
@@ -921,7 +773,7 @@ static int op_map_create(struct __test_metadata *const _metadata,
 	id0 = new_map_id();
 	ASSERT_NE(0, id0);
 	enter_a(_metadata);
-	fd = map_create(BPF_MAP_TYPE_HASH, 4, 8, 16, 0);
+	fd = map_new(BPF_MAP_TYPE_HASH, 4, 8, 16, 0);
 	err = fd < 0 ? errno : 0;
 	leave(_metadata);
 	if (fd >= 0)
@@ -1309,7 +1161,7 @@ TEST_F(kern, bpf_ctx)
 		     sizeof(struct checmate_bpf_ctx), 0);
 
 	enter_a(_metadata);
-	fd = map_create(BPF_MAP_TYPE_LRU_HASH, 4, 8, 16, 0);
+	fd = map_new(BPF_MAP_TYPE_LRU_HASH, 4, 8, 16, 0);
 	leave(_metadata);
 	EXPECT_LE(0, fd);
 	close(fd);
@@ -1364,11 +1216,11 @@ TEST_F(kern, bpf_ctx)
 	EXPECT_CTX(map, 1, 0, "BPF_BTF_LOAD", BPF_BTF_LOAD, 0, 0, 0, 0);
 
 	/* Other commands show their number only. */
-	other = map_create(BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
+	other = map_new(BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
 	ASSERT_LE(0, other);
 	clear_rec(map);
 	enter_a(_metadata);
-	EXPECT_EQ(0, map_set(other, 0, &val));
+	EXPECT_EQ(0, map_update(other, 0, &val));
 	EXPECT_NE(0, obj_id(prog));
 	leave(_metadata);
 	close(other);
@@ -1418,7 +1270,7 @@ TEST_F(kern, bpf_admin_checmate_not_shown)
 
 	/* The recorder works: a map creation is shown. */
 	enter_a(_metadata);
-	fd = map_create(BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
+	fd = map_new(BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
 	leave(_metadata);
 	EXPECT_LE(0, fd);
 	close(fd);
@@ -1442,7 +1294,7 @@ TEST_F(kern, bpf_deny_all_admin_manages)
 	ASSERT_LE(0, prog2);
 
 	enter_a(_metadata);
-	fd = map_create(BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
+	fd = map_new(BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
 	EXPECT_EQ(-1, fd);
 	EXPECT_EQ(PROG_ERRNO, errno);
 	fd = load_filter(0, -1);
@@ -1469,7 +1321,7 @@ TEST_F(kern, bpf_deny_all_admin_manages)
 	/* The policy itself goes with a reset. */
 	EXPECT_EQ(0, checmate_ctl(CHECMATE_CTL_RESET, E.afd,
 				  CHECMATE_HOOK_BPF, 0));
-	fd = map_create(BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
+	fd = map_new(BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
 	EXPECT_LE(0, fd) TH_LOG("after reset: %s", strerror(errno));
 	leave(_metadata);
 	forget(deny);
@@ -1683,9 +1535,9 @@ TEST_F(kern, bpf_map_create_ctx)
 	map = record(_metadata, E.afd, CHECMATE_HOOK_BPF_MAP_CREATE,
 		     sizeof(struct checmate_bpf_map_create_ctx), 0);
 	enter_a(_metadata);
-	fd[0] = map_create(BPF_MAP_TYPE_HASH, 8, 24, 7, hash_flags);
-	fd[1] = map_create(BPF_MAP_TYPE_ARRAY, 4, 12, 3, BPF_F_MMAPABLE);
-	fd[2] = map_create(BPF_MAP_TYPE_QUEUE, 0, 16, 5, 0);
+	fd[0] = map_new(BPF_MAP_TYPE_HASH, 8, 24, 7, hash_flags);
+	fd[1] = map_new(BPF_MAP_TYPE_ARRAY, 4, 12, 3, BPF_F_MMAPABLE);
+	fd[2] = map_new(BPF_MAP_TYPE_QUEUE, 0, 16, 5, 0);
 	leave(_metadata);
 	for (i = 0; i < 3; i++) {
 		EXPECT_LE(0, fd[i]) TH_LOG("map %d: %s", i, strerror(errno));

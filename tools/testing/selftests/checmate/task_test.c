@@ -106,44 +106,10 @@
 
 #define WORDS(type)	(sizeof(struct type) / 4)
 
-/* Raw instructions beyond common.h's. */
-#define PSEUDO_MAP_FD		1
-#define FUNC_map_lookup_elem	1
-#define LD_MAP_FD(d, fd)	\
-	INSN(BPF_LD | BPF_DW | BPF_IMM, d, PSEUDO_MAP_FD, 0, fd)
-#define HI32()			INSN(0, 0, 0, 0, 0)
-#define MOV64_REG(d, s)		INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
-#define ADD64_IMM(d, i)		INSN(BPF_ALU64 | BPF_ADD | BPF_K, d, 0, 0, i)
-#define ADD64_REG(d, s)		INSN(BPF_ALU64 | BPF_ADD | BPF_X, d, s, 0, 0)
-#define MUL64_IMM(d, i)		INSN(BPF_ALU64 | BPF_MUL | BPF_K, d, 0, 0, i)
-#define AND32_IMM(d, i)		INSN(BPF_ALU | BPF_AND | BPF_K, d, 0, 0, i)
-#define JEQ_IMM(d, i, o)	INSN(BPF_JMP | BPF_JEQ | BPF_K, d, 0, o, i)
-#define JGT_IMM(d, i, o)	INSN(BPF_JMP | BPF_JGT | BPF_K, d, 0, o, i)
-/* 32-bit compares: context fields are __u32, imm is sign-extended. */
-#define JNE32_IMM(d, i, o)	INSN(BPF_JMP32 | BPF_JNE | BPF_K, d, 0, o, i)
-#define JEQ32_IMM(d, i, o)	INSN(BPF_JMP32 | BPF_JEQ | BPF_K, d, 0, o, i)
-#define STX_W(d, s, o)		STX_SZ(BPF_W, d, s, o)
-
-struct insns {
-	struct bpf_insn i[128];
-	int n;
-};
-
-static void emit(struct insns *p, struct bpf_insn insn)
-{
-	if (p->n < (int)ARRAY_SIZE(p->i))
-		p->i[p->n] = insn;
-	p->n++;
-}
-
-static int load_insns_buf(__u32 hook, struct insns *p)
-{
-	if (p->n > (int)ARRAY_SIZE(p->i)) {
-		errno = E2BIG;
-		return -1;
-	}
-	return load_insns(hook, BPF_CHECMATE, p->i, p->n);
-}
+/* Context records of MAX_REC calls, REC_WORDS words each. */
+#define MAX_REC		8
+#define REC_WORDS	8
+#include "record.h"
 
 /* A 32-bit context field: (field & mask) == val. */
 struct match {
@@ -153,57 +119,6 @@ struct match {
 };
 
 #define EQ(off, v)	((struct match){ (off), ~0U, (v) })
-
-/*
- * Context records: an array map with one value, the number of calls seen
- * and the contexts of the first MAX_REC of them.
- */
-#define MAX_REC		8
-#define REC_WORDS	8
-#define REC_BYTES	(REC_WORDS * 4)
-
-struct rec {
-	__u32 n;
-	__u32 pad;
-	__u32 ctx[MAX_REC][REC_WORDS];
-};
-
-static int map_create(__u32 value_size)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_type = BPF_MAP_TYPE_ARRAY;
-	attr.key_size = 4;
-	attr.value_size = value_size;
-	attr.max_entries = 1;
-	return sys_bpf(BPF_MAP_CREATE, &attr);
-}
-
-static int map_get(int fd, void *val)
-{
-	union bpf_attr attr;
-	__u32 key = 0;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_fd = fd;
-	attr.key = (__u64)(unsigned long)&key;
-	attr.value = (__u64)(unsigned long)val;
-	return sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr);
-}
-
-static int map_set(int fd, const void *val)
-{
-	union bpf_attr attr;
-	__u32 key = 0;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_fd = fd;
-	attr.key = (__u64)(unsigned long)&key;
-	attr.value = (__u64)(unsigned long)val;
-	attr.flags = BPF_ANY;
-	return sys_bpf(BPF_MAP_UPDATE_ELEM, &attr);
-}
 
 /* Emits the conditions @m; returns the number of jumps to patch. */
 static int emit_matches(struct insns *p, int ctx_reg, const struct match *m,
@@ -225,8 +140,8 @@ static int emit_matches(struct insns *p, int ctx_reg, const struct match *m,
  * A program that records the first @words words of its context in @map,
  * for the calls where every match of @m holds, and returns @verdict.
  */
-static int load_record(__u32 hook, int map, int words, const struct match *m,
-		       int n, int verdict)
+static int load_record_if(__u32 hook, int map, int words,
+			  const struct match *m, int n, int verdict)
 {
 	struct insns p = { .n = 0 };
 	int skip[8], nskip, i;
@@ -364,10 +279,10 @@ static void detach_all(void)
 static int record(struct __test_metadata *const _metadata, int cgfd,
 		  __u32 hook, int words, const struct match *m, int n)
 {
-	int map = map_create(sizeof(struct rec));
+	int map = rec_map_new();
 
 	ASSERT_LE(0, map) TH_LOG("BPF_MAP_CREATE: %s", strerror(errno));
-	attach(_metadata, cgfd, load_record(hook, map, words, m, n, 0));
+	attach(_metadata, cgfd, load_record_if(hook, map, words, m, n, 0));
 	return map;
 }
 
@@ -381,16 +296,7 @@ static void rec_reset(struct __test_metadata *const _metadata, int map)
 	struct rec r;
 
 	memset(&r, 0, sizeof(r));
-	ASSERT_EQ(0, map_set(map, &r)) TH_LOG("update: %s", strerror(errno));
-}
-
-static struct rec read_rec(struct __test_metadata *const _metadata, int map)
-{
-	struct rec r;
-
-	memset(&r, 0, sizeof(r));
-	EXPECT_EQ(0, map_get(map, &r)) TH_LOG("lookup: %s", strerror(errno));
-	return r;
+	ASSERT_EQ(0, map_update(map, 0, &r)) TH_LOG("update: %s", strerror(errno));
 }
 
 static void dump_rec(struct __test_metadata *const _metadata,
