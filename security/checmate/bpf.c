@@ -435,6 +435,9 @@ u32 checmate_run_array(const struct bpf_prog_array *array,
  * If any program ran, the decision is counted, and a deny is audited with
  * the id of the program that decided it.
  *
+ * Context: rcu_read_lock() held by the caller, who found @cgrp under it:
+ * one read-side section per hook call (on PREEMPT_RCU, entering and
+ * leaving one are calls).
  * Return: 0 if every program allowed, otherwise the first deny's errno.
  */
 int checmate_run(u32 hook, struct cgroup *cgrp,
@@ -447,7 +450,6 @@ int checmate_run(u32 hook, struct cgroup *cgrp,
 	int verdict;
 	u32 prog_id;
 
-	rcu_read_lock();
 	migrate_disable();
 	array = rcu_dereference(cgrp->bpf.effective[checmate_atype(hook)]);
 	old_run_ctx = bpf_set_run_ctx(&run_ctx.run_ctx);
@@ -461,7 +463,6 @@ int checmate_run(u32 hook, struct cgroup *cgrp,
 	}
 	bpf_reset_run_ctx(old_run_ctx);
 	migrate_enable();
-	rcu_read_unlock();
 	return verdict;
 }
 
@@ -481,62 +482,6 @@ int checmate_run_current(u32 hook, void *ctx)
 			   ctx, NULL);
 	rcu_read_unlock();
 	return ret;
-}
-
-/**
- * checmate_task_governed - Whether programs may run for the current task
- * @hook: The hook (&enum checmate_hook).
- *
- * Lets a hook skip building its context when no program is attached to it
- * for the current task's cgroup or an ancestor: a program attached only
- * elsewhere then costs the task this load. A program attached right after
- * is as if attached after the operation.
- *
- * Return: False for a kernel thread, or if the effective array is empty.
- */
-bool checmate_task_governed(u32 hook)
-{
-	const struct bpf_prog_array *array;
-	struct cgroup *cgrp;
-	bool governed;
-
-	if (current->flags & PF_KTHREAD)
-		return false;
-	rcu_read_lock();
-	cgrp = task_dfl_cgroup(current);
-	array = rcu_dereference(cgrp->bpf.effective[checmate_atype(hook)]);
-	governed = READ_ONCE(array->items[0].prog);
-	rcu_read_unlock();
-	return governed;
-}
-
-/**
- * checmate_sock_governed - Whether programs may run for a socket
- * @hook: The hook (&enum checmate_hook).
- * @sk: The socket; the cgroup it was created in decides.
- *
- * As checmate_task_governed(), for the hooks a socket's cgroup decides.
- *
- * Return: False if the effective array of the socket's cgroup is empty.
- */
-bool checmate_sock_governed(u32 hook, const struct sock *sk)
-{
-	/* sock_cgroup_ptr(), which does not take a const socket */
-	struct cgroup *cgrp = sk->sk_cgrp_data.cgroup;
-	const struct bpf_prog_array *array;
-	bool governed;
-
-	/*
-	 * The socket holds its cgroup; its effective array is freed after a
-	 * grace period, which a preempt-disabled section holds off as well
-	 * as rcu_read_lock() does, and costs no call on PREEMPT_RCU: this
-	 * runs on every socket operation once any program is attached.
-	 */
-	preempt_disable();
-	array = rcu_dereference_sched(cgrp->bpf.effective[checmate_atype(hook)]);
-	governed = READ_ONCE(array->items[0].prog);
-	preempt_enable();
-	return governed;
 }
 
 /**
@@ -576,11 +521,15 @@ int checmate_run_task(u32 hook, void *ctx, const struct checmate_strs *strs)
 int checmate_run_sock(u32 hook, const struct sock *sk, void *ctx)
 {
 	const struct user_namespace *subject;
+	int ret;
 
 	subject = ctx_descs[hook].no_task ? sock_net(sk)->user_ns :
 					    current_user_ns();
+	rcu_read_lock();
 	/* sock_cgroup_ptr(), which does not take a const socket */
-	return checmate_run(hook, sk->sk_cgrp_data.cgroup, subject, ctx, NULL);
+	ret = checmate_run(hook, sk->sk_cgrp_data.cgroup, subject, ctx, NULL);
+	rcu_read_unlock();
+	return ret;
 }
 
 /**

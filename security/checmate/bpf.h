@@ -8,6 +8,10 @@
 
 #include <linux/bpf.h>
 #include <linux/bpf-cgroup.h>
+#include <linux/cgroup.h>
+#include <linux/preempt.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 
 #include "limits.h"
@@ -72,11 +76,84 @@ int checmate_run(u32 hook, struct cgroup *cgrp,
 		 const struct user_namespace *subject, void *ctx,
 		 const struct checmate_strs *strs);
 int checmate_run_current(u32 hook, void *ctx);
-bool checmate_task_governed(u32 hook);
 int checmate_run_task(u32 hook, void *ctx, const struct checmate_strs *strs);
 int checmate_copy_str(const struct checmate_strs *strs, u32 which, char *buf,
 		      u32 size);
-bool checmate_sock_governed(u32 hook, const struct sock *sk);
 int checmate_run_sock(u32 hook, const struct sock *sk, void *ctx);
+
+/*
+ * Whether @cgrp's effective array of @hook holds a program. The array is
+ * freed after an RCU grace period, which a preempt-disabled section holds
+ * off as well as rcu_read_lock() does; on PREEMPT_RCU, entering and
+ * leaving that section are an increment and a decrement, not two calls.
+ */
+static __always_inline bool checmate_cgroup_governed(u32 hook,
+						     const struct cgroup *cgrp)
+{
+	const struct bpf_prog_array *array;
+
+	array = rcu_dereference_sched(cgrp->bpf.effective[checmate_atype(hook)]);
+	return READ_ONCE(array->items[0].prog);
+}
+
+/**
+ * checmate_current_governed - Whether programs may run for the current task
+ * @hook: The hook (&enum checmate_hook), a constant.
+ *
+ * Lets a hook skip building its context when no program is attached to it
+ * for the current task's cgroup or an ancestor: a program attached only
+ * elsewhere then costs the task this look-up, inline. A program attached
+ * right after is as if attached after the operation.
+ *
+ * Return: False if the effective array is empty.
+ */
+static __always_inline bool checmate_current_governed(u32 hook)
+{
+	const struct css_set *cset;
+	bool governed;
+
+	preempt_disable();
+	/* task_dfl_cgroup(), checked for this section instead of RCU's */
+	cset = rcu_dereference_sched(current->cgroups);
+	governed = checmate_cgroup_governed(hook, cset->dfl_cgrp);
+	preempt_enable();
+	return governed;
+}
+
+/**
+ * checmate_task_governed - Whether programs may run for what a task does
+ * @hook: The hook (&enum checmate_hook), a constant.
+ *
+ * As checmate_current_governed(); kernel threads are not governed.
+ *
+ * Return: False for a kernel thread, or if the effective array is empty.
+ */
+static __always_inline bool checmate_task_governed(u32 hook)
+{
+	return !(current->flags & PF_KTHREAD) &&
+	       checmate_current_governed(hook);
+}
+
+/**
+ * checmate_sock_governed - Whether programs may run for a socket
+ * @hook: The hook (&enum checmate_hook), a constant.
+ * @sk: The socket; the cgroup it was created in decides.
+ *
+ * As checmate_current_governed(), for the hooks a socket's cgroup decides.
+ * The socket holds its cgroup.
+ *
+ * Return: False if the effective array of the socket's cgroup is empty.
+ */
+static __always_inline bool checmate_sock_governed(u32 hook,
+						   const struct sock *sk)
+{
+	bool governed;
+
+	preempt_disable();
+	/* sock_cgroup_ptr(), which does not take a const socket */
+	governed = checmate_cgroup_governed(hook, sk->sk_cgrp_data.cgroup);
+	preempt_enable();
+	return governed;
+}
 
 #endif /* _SECURITY_CHECMATE_BPF_H */

@@ -100,32 +100,34 @@ static u32 open_access(const struct file *file)
 	return access;
 }
 
-static int hook_file_open(struct file *file)
+static int run_file_open(struct file *file)
 {
 	struct checmate_strs strs = {
 		.path[CHECMATE_STR_PATH] = &file->f_path,
 	};
 	struct checmate_file_open_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_FILE_OPEN) ||
-	    !checmate_task_governed(CHECMATE_HOOK_FILE_OPEN))
-		return 0;
 	fill_path(&ctx.file, &file->f_path);
 	ctx.flags = file->f_flags & VALID_OPEN_FLAGS;
 	ctx.access = open_access(file);
 	return checmate_run_task(CHECMATE_HOOK_FILE_OPEN, &ctx, &strs);
 }
 
-static int hook_path_mknod(const struct path *dir, struct dentry *dentry,
-			   umode_t mode, unsigned int dev)
+static int hook_file_open(struct file *file)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_FILE_OPEN) ||
+	    !checmate_task_governed(CHECMATE_HOOK_FILE_OPEN))
+		return 0;
+	return run_file_open(file);
+}
+
+static int run_path_mknod(const struct path *dir, struct dentry *dentry,
+			  umode_t mode, unsigned int dev)
 {
 	const struct path obj = { .mnt = dir->mnt, .dentry = dentry };
 	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = &obj };
 	struct checmate_path_mknod_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_PATH_MKNOD) ||
-	    !checmate_task_governed(CHECMATE_HOOK_PATH_MKNOD))
-		return 0;
 	fill_path(&ctx.dir, dir);
 	/* what vfs_mknod() makes: no type is a regular file */
 	ctx.mode = mode & S_IFMT ? mode : mode | S_IFREG;
@@ -134,19 +136,34 @@ static int hook_path_mknod(const struct path *dir, struct dentry *dentry,
 	return checmate_run_task(CHECMATE_HOOK_PATH_MKNOD, &ctx, &strs);
 }
 
-static int hook_path_mkdir(const struct path *dir, struct dentry *dentry,
-			   umode_t mode)
+static int hook_path_mknod(const struct path *dir, struct dentry *dentry,
+			   umode_t mode, unsigned int dev)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_MKNOD) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PATH_MKNOD))
+		return 0;
+	return run_path_mknod(dir, dentry, mode, dev);
+}
+
+static int run_path_mkdir(const struct path *dir, struct dentry *dentry,
+			  umode_t mode)
 {
 	const struct path obj = { .mnt = dir->mnt, .dentry = dentry };
 	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = &obj };
 	struct checmate_path_mkdir_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_PATH_MKDIR) ||
-	    !checmate_task_governed(CHECMATE_HOOK_PATH_MKDIR))
-		return 0;
 	fill_path(&ctx.dir, dir);
 	ctx.mode = mode;
 	return checmate_run_task(CHECMATE_HOOK_PATH_MKDIR, &ctx, &strs);
+}
+
+static int hook_path_mkdir(const struct path *dir, struct dentry *dentry,
+			   umode_t mode)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_MKDIR) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PATH_MKDIR))
+		return 0;
+	return run_path_mkdir(dir, dentry, mode);
 }
 
 /* rmdir and unlink: the same context layout, a directory and its entry. */
@@ -182,8 +199,8 @@ static int hook_path_unlink(const struct path *dir, struct dentry *dentry)
 	return run_remove(CHECMATE_HOOK_PATH_UNLINK, dir, dentry);
 }
 
-static int hook_path_symlink(const struct path *dir, struct dentry *dentry,
-			     const char *old_name)
+static int run_path_symlink(const struct path *dir, struct dentry *dentry,
+			    const char *old_name)
 {
 	const struct path obj = { .mnt = dir->mnt, .dentry = dentry };
 	struct checmate_strs strs = {
@@ -192,16 +209,22 @@ static int hook_path_symlink(const struct path *dir, struct dentry *dentry,
 	};
 	struct checmate_path_symlink_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_PATH_SYMLINK) ||
-	    !checmate_task_governed(CHECMATE_HOOK_PATH_SYMLINK))
-		return 0;
 	fill_path(&ctx.dir, dir);
 	return checmate_run_task(CHECMATE_HOOK_PATH_SYMLINK, &ctx, &strs);
 }
 
+static int hook_path_symlink(const struct path *dir, struct dentry *dentry,
+			     const char *old_name)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_SYMLINK) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PATH_SYMLINK))
+		return 0;
+	return run_path_symlink(dir, dentry, old_name);
+}
+
 /* Both names of a link are on new_dir's mount: linkat() checks it first. */
-static int hook_path_link(struct dentry *old_dentry, const struct path *new_dir,
-			  struct dentry *new_dentry)
+static int run_path_link(struct dentry *old_dentry, const struct path *new_dir,
+			 struct dentry *new_dentry)
 {
 	const struct path old = { .mnt = new_dir->mnt, .dentry = old_dentry };
 	const struct path new = { .mnt = new_dir->mnt, .dentry = new_dentry };
@@ -211,18 +234,24 @@ static int hook_path_link(struct dentry *old_dentry, const struct path *new_dir,
 	};
 	struct checmate_path_link_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_PATH_LINK) ||
-	    !checmate_task_governed(CHECMATE_HOOK_PATH_LINK))
-		return 0;
 	fill_path(&ctx.object, &old);
 	fill_path(&ctx.new_dir, new_dir);
 	return checmate_run_task(CHECMATE_HOOK_PATH_LINK, &ctx, &strs);
 }
 
-static int hook_path_rename(const struct path *old_dir,
-			    struct dentry *old_dentry,
-			    const struct path *new_dir,
-			    struct dentry *new_dentry, unsigned int flags)
+static int hook_path_link(struct dentry *old_dentry, const struct path *new_dir,
+			  struct dentry *new_dentry)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_LINK) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PATH_LINK))
+		return 0;
+	return run_path_link(old_dentry, new_dir, new_dentry);
+}
+
+static int run_path_rename(const struct path *old_dir,
+			   struct dentry *old_dentry,
+			   const struct path *new_dir,
+			   struct dentry *new_dentry, unsigned int flags)
 {
 	const struct path old = { .mnt = old_dir->mnt, .dentry = old_dentry };
 	const struct path new = { .mnt = new_dir->mnt, .dentry = new_dentry };
@@ -232,15 +261,23 @@ static int hook_path_rename(const struct path *old_dir,
 	};
 	struct checmate_path_rename_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_PATH_RENAME) ||
-	    !checmate_task_governed(CHECMATE_HOOK_PATH_RENAME))
-		return 0;
 	fill_path(&ctx.old_dir, old_dir);
 	fill_path(&ctx.object, &old);
 	fill_path(&ctx.new_dir, new_dir);
 	fill_path(&ctx.target, &new);
 	ctx.flags = flags;
 	return checmate_run_task(CHECMATE_HOOK_PATH_RENAME, &ctx, &strs);
+}
+
+static int hook_path_rename(const struct path *old_dir,
+			    struct dentry *old_dentry,
+			    const struct path *new_dir,
+			    struct dentry *new_dentry, unsigned int flags)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_RENAME) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PATH_RENAME))
+		return 0;
+	return run_path_rename(old_dir, old_dentry, new_dir, new_dentry, flags);
 }
 
 static int run_truncate(const struct path *path, u32 open_file)
@@ -271,44 +308,59 @@ static int hook_file_truncate(struct file *file)
 	return run_truncate(&file->f_path, 1);
 }
 
-static int hook_path_chmod(const struct path *path, umode_t mode)
+static int run_path_chmod(const struct path *path, umode_t mode)
 {
 	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = path };
 	struct checmate_path_chmod_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_PATH_CHMOD) ||
-	    !checmate_task_governed(CHECMATE_HOOK_PATH_CHMOD))
-		return 0;
 	fill_path(&ctx.object, path);
 	/* what chmod_common() sets: the caller's bits, the object's type */
 	ctx.mode = (mode & S_IALLUGO) | (ctx.object.mode & S_IFMT);
 	return checmate_run_task(CHECMATE_HOOK_PATH_CHMOD, &ctx, &strs);
 }
 
-static int hook_path_chown(const struct path *path, kuid_t uid, kgid_t gid)
+static int hook_path_chmod(const struct path *path, umode_t mode)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_CHMOD) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PATH_CHMOD))
+		return 0;
+	return run_path_chmod(path, mode);
+}
+
+static int run_path_chown(const struct path *path, kuid_t uid, kgid_t gid)
 {
 	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = path };
 	struct checmate_path_chown_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_PATH_CHOWN) ||
-	    !checmate_task_governed(CHECMATE_HOOK_PATH_CHOWN))
-		return 0;
 	fill_path(&ctx.object, path);
 	ctx.uid = from_kuid(&init_user_ns, uid);
 	ctx.gid = from_kgid(&init_user_ns, gid);
 	return checmate_run_task(CHECMATE_HOOK_PATH_CHOWN, &ctx, &strs);
 }
 
-static int hook_path_chroot(const struct path *path)
+static int hook_path_chown(const struct path *path, kuid_t uid, kgid_t gid)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_PATH_CHOWN) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PATH_CHOWN))
+		return 0;
+	return run_path_chown(path, uid, gid);
+}
+
+static int run_path_chroot(const struct path *path)
 {
 	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = path };
 	struct checmate_path_chroot_ctx ctx = {};
 
+	fill_path(&ctx.object, path);
+	return checmate_run_task(CHECMATE_HOOK_PATH_CHROOT, &ctx, &strs);
+}
+
+static int hook_path_chroot(const struct path *path)
+{
 	if (!checmate_enabled(CHECMATE_HOOK_PATH_CHROOT) ||
 	    !checmate_task_governed(CHECMATE_HOOK_PATH_CHROOT))
 		return 0;
-	fill_path(&ctx.object, path);
-	return checmate_run_task(CHECMATE_HOOK_PATH_CHROOT, &ctx, &strs);
+	return run_path_chroot(path);
 }
 
 /*
@@ -316,20 +368,25 @@ static int hook_path_chroot(const struct path *path)
  * binfmt_script or binfmt_misc puts in its place (bprm->interp then no
  * longer is the name execve() was given).
  */
-static int hook_bprm_check_security(struct linux_binprm *bprm)
+static int run_bprm_check_security(struct linux_binprm *bprm)
 {
 	struct checmate_strs strs = {
 		.path[CHECMATE_STR_PATH] = &bprm->file->f_path,
 	};
 	struct checmate_bprm_check_security_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_BPRM_CHECK_SECURITY) ||
-	    !checmate_task_governed(CHECMATE_HOOK_BPRM_CHECK_SECURITY))
-		return 0;
 	fill_path(&ctx.file, &bprm->file->f_path);
 	ctx.interp = bprm->interp != bprm->filename;
 	ctx.argc = bprm->argc;
 	return checmate_run_task(CHECMATE_HOOK_BPRM_CHECK_SECURITY, &ctx, &strs);
+}
+
+static int hook_bprm_check_security(struct linux_binprm *bprm)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_BPRM_CHECK_SECURITY) ||
+	    !checmate_task_governed(CHECMATE_HOOK_BPRM_CHECK_SECURITY))
+		return 0;
+	return run_bprm_check_security(bprm);
 }
 
 /*
@@ -349,8 +406,8 @@ static int mount_source_lookup(unsigned long flags)
 	return -1;
 }
 
-static int hook_sb_mount(const char *dev_name, const struct path *path,
-			 const char *type, unsigned long flags, void *data)
+static int run_sb_mount(const char *dev_name, const struct path *path,
+			const char *type, unsigned long flags, void *data)
 {
 	struct checmate_strs strs = {
 		.path[CHECMATE_STR_PATH] = path,
@@ -362,9 +419,6 @@ static int hook_sb_mount(const char *dev_name, const struct path *path,
 	struct path source;
 	int ret;
 
-	if (!checmate_enabled(CHECMATE_HOOK_SB_MOUNT) ||
-	    !checmate_task_governed(CHECMATE_HOOK_SB_MOUNT))
-		return 0;
 	fill_path(&ctx.target, path);
 	ctx.flags = lower_32_bits(flags);
 	/*
@@ -379,8 +433,17 @@ static int hook_sb_mount(const char *dev_name, const struct path *path,
 	return ret;
 }
 
-static int hook_move_mount(const struct path *from_path,
-			   const struct path *to_path)
+static int hook_sb_mount(const char *dev_name, const struct path *path,
+			 const char *type, unsigned long flags, void *data)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_SB_MOUNT) ||
+	    !checmate_task_governed(CHECMATE_HOOK_SB_MOUNT))
+		return 0;
+	return run_sb_mount(dev_name, path, type, flags, data);
+}
+
+static int run_move_mount(const struct path *from_path,
+			  const struct path *to_path)
 {
 	struct checmate_strs strs = {
 		.path[CHECMATE_STR_PATH] = to_path,
@@ -388,45 +451,61 @@ static int hook_move_mount(const struct path *from_path,
 	};
 	struct checmate_move_mount_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_MOVE_MOUNT) ||
-	    !checmate_task_governed(CHECMATE_HOOK_MOVE_MOUNT))
-		return 0;
 	fill_path(&ctx.from, from_path);
 	fill_path(&ctx.to, to_path);
 	return checmate_run_task(CHECMATE_HOOK_MOVE_MOUNT, &ctx, &strs);
 }
 
-static int hook_sb_umount(struct vfsmount *mnt, int flags)
+static int hook_move_mount(const struct path *from_path,
+			   const struct path *to_path)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_MOVE_MOUNT) ||
+	    !checmate_task_governed(CHECMATE_HOOK_MOVE_MOUNT))
+		return 0;
+	return run_move_mount(from_path, to_path);
+}
+
+static int run_sb_umount(struct vfsmount *mnt, int flags)
 {
 	const struct path root = { .mnt = mnt, .dentry = mnt->mnt_root };
 	struct checmate_strs strs = { .path[CHECMATE_STR_PATH] = &root };
 	struct checmate_sb_umount_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_SB_UMOUNT) ||
-	    !checmate_task_governed(CHECMATE_HOOK_SB_UMOUNT))
-		return 0;
 	fill_path(&ctx.mount, &root);
 	ctx.flags = flags;
 	return checmate_run_task(CHECMATE_HOOK_SB_UMOUNT, &ctx, &strs);
 }
 
+static int hook_sb_umount(struct vfsmount *mnt, int flags)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_SB_UMOUNT) ||
+	    !checmate_task_governed(CHECMATE_HOOK_SB_UMOUNT))
+		return 0;
+	return run_sb_umount(mnt, flags);
+}
+
 /* mount(2) with MS_REMOUNT, fsconfig(2) with FSCONFIG_CMD_RECONFIGURE */
-static int hook_sb_remount(struct super_block *sb, void *mnt_opts)
+static int run_sb_remount(struct super_block *sb, void *mnt_opts)
 {
 	struct checmate_strs strs = {
 		.str[CHECMATE_STR_FSTYPE] = sb->s_type->name,
 	};
 	struct checmate_sb_remount_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_SB_REMOUNT) ||
-	    !checmate_task_governed(CHECMATE_HOOK_SB_REMOUNT))
-		return 0;
 	checmate_fill_inode(&ctx.root, d_backing_inode(sb->s_root), NULL);
 	return checmate_run_task(CHECMATE_HOOK_SB_REMOUNT, &ctx, &strs);
 }
 
-static int hook_sb_pivotroot(const struct path *old_path,
-			     const struct path *new_path)
+static int hook_sb_remount(struct super_block *sb, void *mnt_opts)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_SB_REMOUNT) ||
+	    !checmate_task_governed(CHECMATE_HOOK_SB_REMOUNT))
+		return 0;
+	return run_sb_remount(sb, mnt_opts);
+}
+
+static int run_sb_pivotroot(const struct path *old_path,
+			    const struct path *new_path)
 {
 	struct checmate_strs strs = {
 		.path[CHECMATE_STR_PATH] = new_path,
@@ -434,12 +513,18 @@ static int hook_sb_pivotroot(const struct path *old_path,
 	};
 	struct checmate_sb_pivotroot_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_SB_PIVOTROOT) ||
-	    !checmate_task_governed(CHECMATE_HOOK_SB_PIVOTROOT))
-		return 0;
 	fill_path(&ctx.new_root, new_path);
 	fill_path(&ctx.put_old, old_path);
 	return checmate_run_task(CHECMATE_HOOK_SB_PIVOTROOT, &ctx, &strs);
+}
+
+static int hook_sb_pivotroot(const struct path *old_path,
+			     const struct path *new_path)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_SB_PIVOTROOT) ||
+	    !checmate_task_governed(CHECMATE_HOOK_SB_PIVOTROOT))
+		return 0;
+	return run_sb_pivotroot(old_path, new_path);
 }
 
 static int run_mmap(struct file *file, unsigned long prot, u32 flags,

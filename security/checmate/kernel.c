@@ -57,14 +57,10 @@ static bool checmate_cmd(int cmd, const union bpf_attr *attr)
 	}
 }
 
-static int hook_bpf(int cmd, union bpf_attr *attr, unsigned int size)
+static int run_bpf(int cmd, union bpf_attr *attr, unsigned int size)
 {
 	struct checmate_bpf_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_BPF) ||
-	    !checmate_task_governed(CHECMATE_HOOK_BPF) ||
-	    (checmate_cmd(cmd, attr) && checmate_init_admin()))
-		return 0;
 	ctx.cmd = cmd;
 	switch (cmd) {
 	case BPF_MAP_CREATE:
@@ -96,14 +92,20 @@ static int hook_bpf(int cmd, union bpf_attr *attr, unsigned int size)
 	return checmate_run_task(CHECMATE_HOOK_BPF, &ctx, NULL);
 }
 
-static int hook_bpf_map_create(struct bpf_map *map, union bpf_attr *attr,
-			       struct bpf_token *token)
+static int hook_bpf(int cmd, union bpf_attr *attr, unsigned int size)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_BPF) ||
+	    !checmate_task_governed(CHECMATE_HOOK_BPF) ||
+	    (checmate_cmd(cmd, attr) && checmate_init_admin()))
+		return 0;
+	return run_bpf(cmd, attr, size);
+}
+
+static int run_bpf_map_create(struct bpf_map *map, union bpf_attr *attr,
+			      struct bpf_token *token)
 {
 	struct checmate_bpf_map_create_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_BPF_MAP_CREATE) ||
-	    !checmate_task_governed(CHECMATE_HOOK_BPF_MAP_CREATE))
-		return 0;
 	ctx.map_type = map->map_type;
 	ctx.map_flags = map->map_flags;
 	ctx.key_size = map->key_size;
@@ -111,6 +113,15 @@ static int hook_bpf_map_create(struct bpf_map *map, union bpf_attr *attr,
 	ctx.max_entries = map->max_entries;
 	ctx.token = !!token;
 	return checmate_run_task(CHECMATE_HOOK_BPF_MAP_CREATE, &ctx, NULL);
+}
+
+static int hook_bpf_map_create(struct bpf_map *map, union bpf_attr *attr,
+			       struct bpf_token *token)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_BPF_MAP_CREATE) ||
+	    !checmate_task_governed(CHECMATE_HOOK_BPF_MAP_CREATE))
+		return 0;
+	return run_bpf_map_create(map, attr, token);
 }
 
 /*
@@ -149,14 +160,11 @@ static int hook_bpf_prog_load(struct bpf_prog *prog, union bpf_attr *attr,
 	return checmate_run_task(CHECMATE_HOOK_BPF_PROG_LOAD, &ctx, NULL);
 }
 
-static int hook_bpf_token_create(struct bpf_token *token, union bpf_attr *attr,
-				 const struct path *path)
+static int run_bpf_token_create(struct bpf_token *token, union bpf_attr *attr,
+				const struct path *path)
 {
 	struct checmate_bpf_token_create_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_BPF_TOKEN_CREATE) ||
-	    !checmate_task_governed(CHECMATE_HOOK_BPF_TOKEN_CREATE))
-		return 0;
 	ctx.cmds[0] = lower_32_bits(token->allowed_cmds);
 	ctx.cmds[1] = upper_32_bits(token->allowed_cmds);
 	ctx.maps[0] = lower_32_bits(token->allowed_maps);
@@ -169,46 +177,71 @@ static int hook_bpf_token_create(struct bpf_token *token, union bpf_attr *attr,
 	return checmate_run_task(CHECMATE_HOOK_BPF_TOKEN_CREATE, &ctx, NULL);
 }
 
-static int hook_kernel_module_request(char *kmod_name)
+static int hook_bpf_token_create(struct bpf_token *token, union bpf_attr *attr,
+				 const struct path *path)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_BPF_TOKEN_CREATE) ||
+	    !checmate_task_governed(CHECMATE_HOOK_BPF_TOKEN_CREATE))
+		return 0;
+	return run_bpf_token_create(token, attr, path);
+}
+
+static int run_kernel_module_request(char *kmod_name)
 {
 	struct checmate_strs strs = { .str[CHECMATE_STR_NAME] = kmod_name };
 	struct checmate_kernel_module_request_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_KERNEL_MODULE_REQUEST) ||
-	    !checmate_task_governed(CHECMATE_HOOK_KERNEL_MODULE_REQUEST))
-		return 0;
 	ctx.name_len = strlen(kmod_name);
 	return checmate_run_task(CHECMATE_HOOK_KERNEL_MODULE_REQUEST, &ctx,
 				 &strs);
 }
 
-static int hook_kernel_read_file(struct file *file,
-				 enum kernel_read_file_id id, bool contents)
+static int hook_kernel_module_request(char *kmod_name)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_KERNEL_MODULE_REQUEST) ||
+	    !checmate_task_governed(CHECMATE_HOOK_KERNEL_MODULE_REQUEST))
+		return 0;
+	return run_kernel_module_request(kmod_name);
+}
+
+static int run_kernel_read_file(struct file *file,
+				enum kernel_read_file_id id, bool contents)
 {
 	struct checmate_strs strs = {
 		.path[CHECMATE_STR_PATH] = &file->f_path,
 	};
 	struct checmate_kernel_read_file_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_KERNEL_READ_FILE) ||
-	    !checmate_task_governed(CHECMATE_HOOK_KERNEL_READ_FILE))
-		return 0;
 	checmate_fill_inode(&ctx.file, file_inode(file), file->f_path.mnt);
 	ctx.id = id;
 	ctx.contents = contents;
 	return checmate_run_task(CHECMATE_HOOK_KERNEL_READ_FILE, &ctx, &strs);
 }
 
-static int hook_kernel_load_data(enum kernel_load_data_id id, bool contents)
+static int hook_kernel_read_file(struct file *file,
+				 enum kernel_read_file_id id, bool contents)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_KERNEL_READ_FILE) ||
+	    !checmate_task_governed(CHECMATE_HOOK_KERNEL_READ_FILE))
+		return 0;
+	return run_kernel_read_file(file, id, contents);
+}
+
+static int run_kernel_load_data(enum kernel_load_data_id id, bool contents)
 {
 	struct checmate_kernel_load_data_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_KERNEL_LOAD_DATA) ||
-	    !checmate_task_governed(CHECMATE_HOOK_KERNEL_LOAD_DATA))
-		return 0;
 	ctx.id = id;
 	ctx.contents = contents;
 	return checmate_run_task(CHECMATE_HOOK_KERNEL_LOAD_DATA, &ctx, NULL);
+}
+
+static int hook_kernel_load_data(enum kernel_load_data_id id, bool contents)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_KERNEL_LOAD_DATA) ||
+	    !checmate_task_governed(CHECMATE_HOOK_KERNEL_LOAD_DATA))
+		return 0;
+	return run_kernel_load_data(id, contents);
 }
 
 static struct security_hook_list checmate_kernel_hooks[] __ro_after_init = {

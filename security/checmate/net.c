@@ -194,7 +194,7 @@ static int write_view(struct sockaddr *sa, const struct addr_view *v,
 	return 0;
 }
 
-static int hook_socket_create(int family, int type, int protocol, int kern)
+static int run_socket_create(int family, int type, int protocol, int kern)
 {
 	struct checmate_socket_create_ctx ctx = {
 		.family = family,
@@ -202,24 +202,24 @@ static int hook_socket_create(int family, int type, int protocol, int kern)
 		.protocol = protocol,
 	};
 
-	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_CREATE) || kern)
-		return 0;
 	return checmate_run_current(CHECMATE_HOOK_SOCKET_CREATE, &ctx);
 }
 
-/*
- * Runs socket_bind programs for one address; applies their rewrite unless
- * !@rewrite (then a rewrite is ignored).
- */
-static int run_bind(struct sock *sk, struct sockaddr *address, int addrlen,
-		    bool rewrite)
+static int hook_socket_create(int family, int type, int protocol, int kern)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_CREATE) || kern ||
+	    !checmate_current_governed(CHECMATE_HOOK_SOCKET_CREATE))
+		return 0;
+	return run_socket_create(family, type, protocol, kern);
+}
+
+static int decide_bind(struct sock *sk, struct sockaddr *address,
+		       int addrlen, bool rewrite)
 {
 	struct checmate_socket_bind_ctx ctx = {};
 	struct addr_view v = {};
 	int ret;
 
-	if (!checmate_sock_governed(CHECMATE_HOOK_SOCKET_BIND, sk))
-		return 0;
 	view_bind(sk, address, addrlen, &v);
 	ctx.family = v.family;
 	ctx.protocol = sk->sk_protocol;
@@ -236,6 +236,18 @@ static int run_bind(struct sock *sk, struct sockaddr *address, int addrlen,
 	return ret;
 }
 
+/*
+ * Runs socket_bind programs for one address; applies their rewrite unless
+ * !@rewrite (then a rewrite is ignored).
+ */
+static int run_bind(struct sock *sk, struct sockaddr *address, int addrlen,
+		    bool rewrite)
+{
+	if (!checmate_sock_governed(CHECMATE_HOOK_SOCKET_BIND, sk))
+		return 0;
+	return decide_bind(sk, address, addrlen, rewrite);
+}
+
 static int hook_socket_bind(struct socket *sock, struct sockaddr *address,
 			    int addrlen)
 {
@@ -244,21 +256,27 @@ static int hook_socket_bind(struct socket *sock, struct sockaddr *address,
 	return run_bind(sock->sk, address, addrlen, true);
 }
 
-/* Runs socket_connect programs for one address. */
-static int run_connect(const struct sock *sk, const struct sockaddr *address,
-		       int addrlen)
+static int decide_connect(const struct sock *sk,
+			  const struct sockaddr *address, int addrlen)
 {
 	struct checmate_socket_connect_ctx ctx = {};
 	struct addr_view v = {};
 
-	if (!checmate_sock_governed(CHECMATE_HOOK_SOCKET_CONNECT, sk))
-		return 0;
 	view_sockaddr(address, addrlen, &v);
 	ctx.family = v.family;
 	ctx.protocol = sk->sk_protocol;
 	memcpy(ctx.addr, v.addr, sizeof(ctx.addr));
 	ctx.port = v.port;
 	return checmate_run_sock(CHECMATE_HOOK_SOCKET_CONNECT, sk, &ctx);
+}
+
+/* Runs socket_connect programs for one address. */
+static int run_connect(const struct sock *sk, const struct sockaddr *address,
+		       int addrlen)
+{
+	if (!checmate_sock_governed(CHECMATE_HOOK_SOCKET_CONNECT, sk))
+		return 0;
+	return decide_connect(sk, address, addrlen);
 }
 
 static int hook_socket_connect(struct socket *sock, struct sockaddr *address,
@@ -270,15 +288,11 @@ static int hook_socket_connect(struct socket *sock, struct sockaddr *address,
 	return run_connect(sock->sk, address, addrlen);
 }
 
-static int hook_socket_listen(struct socket *sock, int backlog)
+static int run_socket_listen(struct socket *sock, int backlog)
 {
 	struct checmate_socket_listen_ctx ctx = {};
 	struct addr_view v = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_LISTEN) ||
-	    !is_user_sock(sock) ||
-	    !checmate_sock_governed(CHECMATE_HOOK_SOCKET_LISTEN, sock->sk))
-		return 0;
 	view_sock(sock->sk, true, &v);
 	ctx.family = v.family;
 	ctx.protocol = sock->sk->sk_protocol;
@@ -286,6 +300,15 @@ static int hook_socket_listen(struct socket *sock, int backlog)
 	ctx.port = v.port;
 	ctx.backlog = backlog;
 	return checmate_run_sock(CHECMATE_HOOK_SOCKET_LISTEN, sock->sk, &ctx);
+}
+
+static int hook_socket_listen(struct socket *sock, int backlog)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_LISTEN) ||
+	    !is_user_sock(sock) ||
+	    !checmate_sock_governed(CHECMATE_HOOK_SOCKET_LISTEN, sock->sk))
+		return 0;
+	return run_socket_listen(sock, backlog);
 }
 
 /* TCP and MPTCP: connected streams, which ignore a message's address. */
@@ -344,13 +367,26 @@ static void view_send(const struct socket *sock, const struct msghdr *msg,
 		view_sock(sk, false, v);
 }
 
+static int run_sendmsg(struct socket *sock, struct msghdr *msg, int size)
+{
+	struct checmate_socket_sendmsg_ctx ctx = {};
+	struct addr_view v = {};
+
+	view_send(sock, msg, &v);
+	ctx.family = v.family;
+	ctx.protocol = sock->sk->sk_protocol;
+	memcpy(ctx.addr, v.addr, sizeof(ctx.addr));
+	ctx.port = v.port;
+	ctx.len = size;
+	ctx.type = sock->sk->sk_type;
+	return checmate_run_sock(CHECMATE_HOOK_SOCKET_SENDMSG, sock->sk, &ctx);
+}
+
 static int hook_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 			       int size)
 {
 	const bool connect_on = checmate_enabled(CHECMATE_HOOK_SOCKET_CONNECT);
 	const bool send_on = checmate_enabled(CHECMATE_HOOK_SOCKET_SENDMSG);
-	struct checmate_socket_sendmsg_ctx ctx = {};
-	struct addr_view v = {};
 	int ret;
 
 	if ((!connect_on && !send_on) || !is_user_sock(sock))
@@ -364,26 +400,15 @@ static int hook_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 	if (!send_on ||
 	    !checmate_sock_governed(CHECMATE_HOOK_SOCKET_SENDMSG, sock->sk))
 		return 0;
-	view_send(sock, msg, &v);
-	ctx.family = v.family;
-	ctx.protocol = sock->sk->sk_protocol;
-	memcpy(ctx.addr, v.addr, sizeof(ctx.addr));
-	ctx.port = v.port;
-	ctx.len = size;
-	ctx.type = sock->sk->sk_type;
-	return checmate_run_sock(CHECMATE_HOOK_SOCKET_SENDMSG, sock->sk, &ctx);
+	return run_sendmsg(sock, msg, size);
 }
 
-static int hook_inet_conn_request(const struct sock *sk, struct sk_buff *skb,
-				  struct request_sock *req)
+static int run_inet_conn_request(const struct sock *sk, struct sk_buff *skb,
+				 struct request_sock *req)
 {
 	struct checmate_inet_conn_request_ctx ctx = {};
 	const struct inet_request_sock *ireq = inet_rsk(req);
 
-	if (!checmate_enabled(CHECMATE_HOOK_INET_CONN_REQUEST) ||
-	    sk->sk_kern_sock ||
-	    !checmate_sock_governed(CHECMATE_HOOK_INET_CONN_REQUEST, sk))
-		return 0;
 	ctx.family = req->rsk_ops->family;
 	ctx.protocol = sk->sk_protocol;
 	switch (ctx.family) {
@@ -403,21 +428,26 @@ static int hook_inet_conn_request(const struct sock *sk, struct sk_buff *skb,
 	return checmate_run_sock(CHECMATE_HOOK_INET_CONN_REQUEST, sk, &ctx);
 }
 
+static int hook_inet_conn_request(const struct sock *sk, struct sk_buff *skb,
+				  struct request_sock *req)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_INET_CONN_REQUEST) ||
+	    sk->sk_kern_sock ||
+	    !checmate_sock_governed(CHECMATE_HOOK_INET_CONN_REQUEST, sk))
+		return 0;
+	return run_inet_conn_request(sk, skb, req);
+}
+
 /*
  * A receive: before anything is dequeued, so the sender of a datagram to
  * an unconnected socket is not known yet (socket_sock_rcv_skb shows it).
  */
-static int hook_socket_recvmsg(struct socket *sock, struct msghdr *msg,
-			       int size, int flags)
+static int run_socket_recvmsg(struct socket *sock, int size, int flags)
 {
 	struct checmate_socket_recvmsg_ctx ctx = {};
 	struct addr_view local = {}, remote = {};
 	struct sock *sk = sock->sk;
 
-	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_RECVMSG) ||
-	    !is_user_sock(sock) ||
-	    !checmate_sock_governed(CHECMATE_HOOK_SOCKET_RECVMSG, sk))
-		return 0;
 	view_sock(sk, true, &local);
 	view_sock(sk, false, &remote);
 	ctx.family = remote.port ? remote.family : local.family;
@@ -430,6 +460,16 @@ static int hook_socket_recvmsg(struct socket *sock, struct msghdr *msg,
 	ctx.size = size;
 	ctx.flags = flags;
 	return checmate_run_sock(CHECMATE_HOOK_SOCKET_RECVMSG, sk, &ctx);
+}
+
+static int hook_socket_recvmsg(struct socket *sock, struct msghdr *msg,
+			       int size, int flags)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_RECVMSG) ||
+	    !is_user_sock(sock) ||
+	    !checmate_sock_governed(CHECMATE_HOOK_SOCKET_RECVMSG, sock->sk))
+		return 0;
+	return run_socket_recvmsg(sock, size, flags);
 }
 
 /* The ports of a TCP, UDP, UDP-Lite, SCTP or DCCP header at @off. */
@@ -505,14 +545,10 @@ static void view_skb(const struct sk_buff *skb,
  * Every packet queued on a socket, in softirq context (or the sender's,
  * for AF_UNIX): the socket's cgroup decides, as for inet_conn_request.
  */
-static int hook_socket_sock_rcv_skb(struct sock *sk, struct sk_buff *skb)
+static int run_socket_sock_rcv_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct checmate_socket_sock_rcv_skb_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_SOCK_RCV_SKB) ||
-	    sk->sk_kern_sock ||
-	    !checmate_sock_governed(CHECMATE_HOOK_SOCKET_SOCK_RCV_SKB, sk))
-		return 0;
 	ctx.family = sk->sk_family;
 	ctx.protocol = sk->sk_protocol;
 	ctx.len = skb->len;
@@ -521,22 +557,35 @@ static int hook_socket_sock_rcv_skb(struct sock *sk, struct sk_buff *skb)
 	return checmate_run_sock(CHECMATE_HOOK_SOCKET_SOCK_RCV_SKB, sk, &ctx);
 }
 
-static int hook_socket_accept(struct socket *sock, struct socket *newsock)
+static int hook_socket_sock_rcv_skb(struct sock *sk, struct sk_buff *skb)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_SOCK_RCV_SKB) ||
+	    sk->sk_kern_sock ||
+	    !checmate_sock_governed(CHECMATE_HOOK_SOCKET_SOCK_RCV_SKB, sk))
+		return 0;
+	return run_socket_sock_rcv_skb(sk, skb);
+}
+
+static int run_socket_accept(struct sock *sk)
 {
 	struct checmate_socket_accept_ctx ctx = {};
 	struct addr_view local = {};
-	struct sock *sk = sock->sk;
 
-	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_ACCEPT) ||
-	    !is_user_sock(sock) ||
-	    !checmate_sock_governed(CHECMATE_HOOK_SOCKET_ACCEPT, sk))
-		return 0;
 	view_sock(sk, true, &local);
 	ctx.family = local.family;
 	ctx.protocol = sk->sk_protocol;
 	memcpy(ctx.addr, local.addr, sizeof(ctx.addr));
 	ctx.port = local.port;
 	return checmate_run_sock(CHECMATE_HOOK_SOCKET_ACCEPT, sk, &ctx);
+}
+
+static int hook_socket_accept(struct socket *sock, struct socket *newsock)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_ACCEPT) ||
+	    !is_user_sock(sock) ||
+	    !checmate_sock_governed(CHECMATE_HOOK_SOCKET_ACCEPT, sock->sk))
+		return 0;
+	return run_socket_accept(sock->sk);
 }
 
 /*

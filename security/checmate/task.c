@@ -150,14 +150,11 @@ u32 checmate_task_relations(struct task_struct *subject,
 	return rel;
 }
 
-static int hook_ptrace_access_check(struct task_struct *child,
-				    unsigned int mode)
+static int run_ptrace_access_check(struct task_struct *child,
+				   unsigned int mode)
 {
 	struct checmate_ptrace_access_check_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_PTRACE_ACCESS_CHECK) ||
-	    !checmate_task_governed(CHECMATE_HOOK_PTRACE_ACCESS_CHECK))
-		return 0;
 	fill_task(&ctx.target, child);
 	ctx.mode = mode;
 	ctx.relations = checmate_task_relations(current, child,
@@ -167,22 +164,36 @@ static int hook_ptrace_access_check(struct task_struct *child,
 				 &checmate_noaudit : NULL);
 }
 
+static int hook_ptrace_access_check(struct task_struct *child,
+				    unsigned int mode)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_PTRACE_ACCESS_CHECK) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PTRACE_ACCESS_CHECK))
+		return 0;
+	return run_ptrace_access_check(child, mode);
+}
+
 /*
  * Called with tasklist_lock held for writing and interrupts off: @parent
  * is current's.
  */
-static int hook_ptrace_traceme(struct task_struct *parent)
+static int run_ptrace_traceme(struct task_struct *parent)
 {
 	struct checmate_ptrace_traceme_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_PTRACE_TRACEME) ||
-	    !checmate_task_governed(CHECMATE_HOOK_PTRACE_TRACEME))
-		return 0;
 	fill_task(&ctx.tracer, parent);
 	ctx.mode = PTRACE_MODE_ATTACH;
 	ctx.relations = checmate_task_relations(parent, current,
 						CAP_SYS_PTRACE);
 	return checmate_run_task(CHECMATE_HOOK_PTRACE_TRACEME, &ctx, NULL);
+}
+
+static int hook_ptrace_traceme(struct task_struct *parent)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_PTRACE_TRACEME) ||
+	    !checmate_task_governed(CHECMATE_HOOK_PTRACE_TRACEME))
+		return 0;
+	return run_ptrace_traceme(parent);
 }
 
 /*
@@ -191,14 +202,11 @@ static int hook_ptrace_traceme(struct task_struct *parent)
  * driver sends a signal for its opener, in interrupt context: not a task's
  * doing, not governed.
  */
-static int hook_task_kill(struct task_struct *p, struct kernel_siginfo *info,
-			  int sig, const struct cred *cred)
+static int run_task_kill(struct task_struct *p, struct kernel_siginfo *info,
+			 int sig, const struct cred *cred)
 {
 	struct checmate_task_kill_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_TASK_KILL) || cred ||
-	    !checmate_task_governed(CHECMATE_HOOK_TASK_KILL))
-		return 0;
 	fill_task(&ctx.target, p);
 	ctx.sig = sig;
 	ctx.code = info > SEND_SIG_PRIV ? info->si_code : SI_USER;
@@ -206,17 +214,31 @@ static int hook_task_kill(struct task_struct *p, struct kernel_siginfo *info,
 	return checmate_run_task(CHECMATE_HOOK_TASK_KILL, &ctx, NULL);
 }
 
+static int hook_task_kill(struct task_struct *p, struct kernel_siginfo *info,
+			  int sig, const struct cred *cred)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_TASK_KILL) || cred ||
+	    !checmate_task_governed(CHECMATE_HOOK_TASK_KILL))
+		return 0;
+	return run_task_kill(p, info, sig, cred);
+}
+
 /* @cred is the caller's, being prepared for the new namespace. */
-static int hook_userns_create(const struct cred *cred)
+static int run_userns_create(const struct cred *cred)
 {
 	struct checmate_userns_create_ctx ctx = {};
 
-	if (!checmate_enabled(CHECMATE_HOOK_USERNS_CREATE) ||
-	    !checmate_task_governed(CHECMATE_HOOK_USERNS_CREATE))
-		return 0;
 	ctx.uid = from_kuid(&init_user_ns, cred->euid);
 	ctx.depth = cred->user_ns->level;
 	return checmate_run_task(CHECMATE_HOOK_USERNS_CREATE, &ctx, NULL);
+}
+
+static int hook_userns_create(const struct cred *cred)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_USERNS_CREATE) ||
+	    !checmate_task_governed(CHECMATE_HOOK_USERNS_CREATE))
+		return 0;
+	return run_userns_create(cred);
 }
 
 /*
@@ -226,18 +248,13 @@ static int hook_userns_create(const struct cred *cred)
  * Checmate's own checks and the checks made by its programs' helpers stay
  * out of their sight).
  */
-static int hook_capable(const struct cred *cred, struct user_namespace *ns,
-			int cap, unsigned int opts)
+static int run_capable(const struct cred *cred, struct user_namespace *ns,
+		       int cap, unsigned int opts)
 {
 	const struct user_namespace *subject = cred->user_ns;
 	struct checmate_capable_ctx ctx = {};
 	int ret;
 
-	if (!checmate_enabled(CHECMATE_HOOK_CAPABLE))
-		return 0;
-	if (!in_task() || current->bpf_ctx || cred != current_cred() ||
-	    !checmate_task_governed(CHECMATE_HOOK_CAPABLE))
-		return 0;
 	ctx.cap = cap;
 	ctx.opts = opts & (CAP_OPT_NOAUDIT | CAP_OPT_INSETID);
 	ctx.init_ns = ns == &init_user_ns;
@@ -259,6 +276,16 @@ static int hook_capable(const struct cred *cred, struct user_namespace *ns,
 			   opts & CAP_OPT_NOAUDIT ? &checmate_noaudit : NULL);
 	rcu_read_unlock();
 	return ret;
+}
+
+static int hook_capable(const struct cred *cred, struct user_namespace *ns,
+			int cap, unsigned int opts)
+{
+	if (!checmate_enabled(CHECMATE_HOOK_CAPABLE) || !in_task() ||
+	    current->bpf_ctx || cred != current_cred() ||
+	    !checmate_task_governed(CHECMATE_HOOK_CAPABLE))
+		return 0;
+	return run_capable(cred, ns, cap, opts);
 }
 
 static struct security_hook_list checmate_task_hooks[] __ro_after_init = {
