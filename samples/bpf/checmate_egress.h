@@ -8,7 +8,8 @@
 
 #include <linux/types.h>
 
-#define EGRESS_MAX_RULES	1024
+/* per family; the tries allocate per rule, so a large limit costs nothing */
+#define EGRESS_MAX_RULES	16384
 #define EGRESS_MAX_DENIALS	4096
 #define EGRESS_AF_INET		2
 #define EGRESS_AF_INET6		10
