@@ -382,6 +382,32 @@ static int __init checmate_kfunc_init(void)
 }
 late_initcall(checmate_kfunc_init);
 
+/* The body of checmate_run_array(), inline in the runner below. */
+static __always_inline u32 run_array(const struct bpf_prog_array *array,
+				     const struct user_namespace *subject,
+				     void *ctx, int *verdict, u32 *prog_id)
+{
+	const struct bpf_prog_array_item *item;
+	const struct bpf_prog *prog;
+	int ret, first = 0;
+	u32 ran = 0, id = 0;
+
+	/* in registers, not through the pointers, while programs run */
+	for (item = &array->items[0]; (prog = READ_ONCE(item->prog)); item++) {
+		if (!checmate_prog_governs(prog, subject))
+			continue;
+		ret = bpf_prog_run(prog, ctx);
+		ran++;
+		if (likely(!ret) || first)
+			continue;
+		first = checmate_verdict(0, ret);
+		id = prog->aux->id;
+	}
+	*verdict = first;
+	*prog_id = id;
+	return ran;
+}
+
 /**
  * checmate_run_array - Run the programs of an effective array
  * @array: The effective array of a hook.
@@ -403,23 +429,34 @@ u32 checmate_run_array(const struct bpf_prog_array *array,
 		       const struct user_namespace *subject, void *ctx,
 		       int *verdict, u32 *prog_id)
 {
-	const struct bpf_prog_array_item *item;
-	const struct bpf_prog *prog;
-	u32 ran = 0;
-	int ret;
+	return run_array(array, subject, ctx, verdict, prog_id);
+}
 
-	*verdict = 0;
-	*prog_id = 0;
-	for (item = &array->items[0]; (prog = READ_ONCE(item->prog)); item++) {
-		if (!checmate_prog_governs(prog, subject))
-			continue;
-		ret = bpf_prog_run(prog, ctx);
-		if (!*verdict && ret)
-			*prog_id = prog->aux->id;
-		*verdict = checmate_verdict(*verdict, ret);
-		ran++;
+/* The body of checmate_run(), inline in the hooks' runners below. */
+static __always_inline int run_hook(u32 hook, struct cgroup *cgrp,
+				    const struct user_namespace *subject,
+				    void *ctx, const struct checmate_strs *strs)
+{
+	struct checmate_run_ctx run_ctx = { .strs = strs ?: &no_strs };
+	const struct bpf_prog_array *array;
+	struct bpf_run_ctx *old_run_ctx;
+	int verdict;
+	u32 prog_id;
+
+	migrate_disable();
+	array = rcu_dereference(cgrp->bpf.effective[checmate_atype(hook)]);
+	old_run_ctx = bpf_set_run_ctx(&run_ctx.run_ctx);
+	if (run_array(array, subject, ctx, &verdict, &prog_id)) {
+		checmate_count(hook, verdict ? CHECMATE_STAT_DENY :
+				     CHECMATE_STAT_ALLOW);
+		if (verdict && !run_ctx.strs->noaudit)
+			checmate_audit_deny(hook, verdict, prog_id, cgrp, ctx,
+					    run_ctx.strs,
+					    ctx_descs[hook].no_task);
 	}
-	return ran;
+	bpf_reset_run_ctx(old_run_ctx);
+	migrate_enable();
+	return verdict;
 }
 
 /**
@@ -444,26 +481,7 @@ int checmate_run(u32 hook, struct cgroup *cgrp,
 		 const struct user_namespace *subject, void *ctx,
 		 const struct checmate_strs *strs)
 {
-	struct checmate_run_ctx run_ctx = { .strs = strs ?: &no_strs };
-	const struct bpf_prog_array *array;
-	struct bpf_run_ctx *old_run_ctx;
-	int verdict;
-	u32 prog_id;
-
-	migrate_disable();
-	array = rcu_dereference(cgrp->bpf.effective[checmate_atype(hook)]);
-	old_run_ctx = bpf_set_run_ctx(&run_ctx.run_ctx);
-	if (checmate_run_array(array, subject, ctx, &verdict, &prog_id)) {
-		checmate_count(hook, verdict ? CHECMATE_STAT_DENY :
-				     CHECMATE_STAT_ALLOW);
-		if (verdict && !run_ctx.strs->noaudit)
-			checmate_audit_deny(hook, verdict, prog_id, cgrp, ctx,
-					    run_ctx.strs,
-					    ctx_descs[hook].no_task);
-	}
-	bpf_reset_run_ctx(old_run_ctx);
-	migrate_enable();
-	return verdict;
+	return run_hook(hook, cgrp, subject, ctx, strs);
 }
 
 /**
@@ -478,8 +496,8 @@ int checmate_run_current(u32 hook, void *ctx)
 	int ret;
 
 	rcu_read_lock();
-	ret = checmate_run(hook, task_dfl_cgroup(current), current_user_ns(),
-			   ctx, NULL);
+	ret = run_hook(hook, task_dfl_cgroup(current), current_user_ns(), ctx,
+		       NULL);
 	rcu_read_unlock();
 	return ret;
 }
@@ -501,8 +519,8 @@ int checmate_run_task(u32 hook, void *ctx, const struct checmate_strs *strs)
 	if (current->flags & PF_KTHREAD)
 		return 0;
 	rcu_read_lock();
-	ret = checmate_run(hook, task_dfl_cgroup(current), current_user_ns(),
-			   ctx, strs);
+	ret = run_hook(hook, task_dfl_cgroup(current), current_user_ns(), ctx,
+		       strs);
 	rcu_read_unlock();
 	return ret;
 }
@@ -527,7 +545,7 @@ int checmate_run_sock(u32 hook, const struct sock *sk, void *ctx)
 					    current_user_ns();
 	rcu_read_lock();
 	/* sock_cgroup_ptr(), which does not take a const socket */
-	ret = checmate_run(hook, sk->sk_cgrp_data.cgroup, subject, ctx, NULL);
+	ret = run_hook(hook, sk->sk_cgrp_data.cgroup, subject, ctx, NULL);
 	rcu_read_unlock();
 	return ret;
 }
