@@ -16,7 +16,6 @@
 
 #include "limits.h"
 
-struct cgroup;
 struct path;
 struct sock;
 struct user_namespace;
@@ -109,13 +108,10 @@ static __always_inline bool checmate_cgroup_governed(u32 hook,
  */
 static __always_inline bool checmate_current_governed(u32 hook)
 {
-	const struct css_set *cset;
 	bool governed;
 
 	preempt_disable();
-	/* task_dfl_cgroup(), checked for this section instead of RCU's */
-	cset = rcu_dereference_sched(current->cgroups);
-	governed = checmate_cgroup_governed(hook, cset->dfl_cgrp);
+	governed = checmate_cgroup_governed(hook, task_dfl_cgroup(current));
 	preempt_enable();
 	return governed;
 }

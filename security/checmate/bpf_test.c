@@ -236,6 +236,66 @@ static void test_run_array_skips_placeholder(struct kunit *const test)
 	bpf_prog_array_free(array);
 }
 
+static unsigned int ret_0(const void *ctx, const struct bpf_insn *insn)
+{
+	return 0;
+}
+
+static unsigned int ret_econnrefused(const void *ctx,
+				     const struct bpf_insn *insn)
+{
+	return -ECONNREFUSED;
+}
+
+/*
+ * Every program runs, even after a deny; the first deny decides the errno
+ * and names its program, and a later allow does not lift it.
+ */
+static void test_run_array_first_deny_decides(struct kunit *const test)
+{
+	static unsigned int (*const funcs[])(const void *,
+					     const struct bpf_insn *) = {
+		ret_0, ret_eacces, ret_econnrefused, ret_0,
+	};
+	struct bpf_prog_array *array;
+	struct bpf_prog_aux *aux;
+	struct bpf_prog *prog;
+	u32 ran, prog_id, i;
+	int verdict;
+
+	array = bpf_prog_array_alloc(ARRAY_SIZE(funcs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, array);
+	for (i = 0; i < ARRAY_SIZE(funcs); i++) {
+		prog = kunit_kzalloc(test, sizeof(*prog), GFP_KERNEL);
+		aux = kunit_kzalloc(test, sizeof(*aux), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, prog);
+		KUNIT_ASSERT_NOT_NULL(test, aux);
+		prog->bpf_func = funcs[i];
+		prog->aux = aux;
+		aux->id = 10 + i;
+		array->items[i].prog = prog;
+	}
+	migrate_disable();
+	ran = checmate_run_array(array, &init_user_ns, NULL, &verdict,
+				 &prog_id);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, ran, ARRAY_SIZE(funcs));
+	KUNIT_EXPECT_EQ(test, verdict, -EACCES);
+	KUNIT_EXPECT_EQ(test, prog_id, 11);
+
+	/* Allows only: no verdict, no program named. */
+	array->items[1].prog = array->items[0].prog;
+	array->items[2].prog = array->items[3].prog;
+	migrate_disable();
+	ran = checmate_run_array(array, &init_user_ns, NULL, &verdict,
+				 &prog_id);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, ran, ARRAY_SIZE(funcs));
+	KUNIT_EXPECT_EQ(test, verdict, 0);
+	KUNIT_EXPECT_EQ(test, prog_id, 0);
+	bpf_prog_array_free(array);
+}
+
 /*
  * Each hook has its own cgroup-bpf attach type, hence its own static key,
  * inside the Checmate range; none is enabled while no program is attached.
@@ -267,6 +327,7 @@ static struct kunit_case bpf_test_cases[] = {
 	KUNIT_CASE(test_verdict_errno_range),
 	KUNIT_CASE(test_static_keys),
 	KUNIT_CASE(test_run_array_skips_placeholder),
+	KUNIT_CASE(test_run_array_first_deny_decides),
 	{}
 };
 

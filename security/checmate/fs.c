@@ -9,7 +9,8 @@
  * of the current task's cgroup run; kernel threads are not governed. With
  * no program attached to a hook anywhere, the hook is a static branch; with
  * programs attached only outside the task's cgroup and its ancestors, it
- * is that and one load, and no context is built.
+ * is that and a look at the cgroup's effective array (four dependent
+ * loads, inline), and no context is built.
  */
 
 #include <linux/binfmts.h>
@@ -407,7 +408,7 @@ static int mount_source_lookup(unsigned long flags)
 }
 
 static int run_sb_mount(const char *dev_name, const struct path *path,
-			const char *type, unsigned long flags, void *data)
+			const char *type, unsigned long flags)
 {
 	struct checmate_strs strs = {
 		.path[CHECMATE_STR_PATH] = path,
@@ -439,7 +440,7 @@ static int hook_sb_mount(const char *dev_name, const struct path *path,
 	if (!checmate_enabled(CHECMATE_HOOK_SB_MOUNT) ||
 	    !checmate_task_governed(CHECMATE_HOOK_SB_MOUNT))
 		return 0;
-	return run_sb_mount(dev_name, path, type, flags, data);
+	return run_sb_mount(dev_name, path, type, flags);
 }
 
 static int run_move_mount(const struct path *from_path,
@@ -485,7 +486,7 @@ static int hook_sb_umount(struct vfsmount *mnt, int flags)
 }
 
 /* mount(2) with MS_REMOUNT, fsconfig(2) with FSCONFIG_CMD_RECONFIGURE */
-static int run_sb_remount(struct super_block *sb, void *mnt_opts)
+static int run_sb_remount(struct super_block *sb)
 {
 	struct checmate_strs strs = {
 		.str[CHECMATE_STR_FSTYPE] = sb->s_type->name,
@@ -501,7 +502,7 @@ static int hook_sb_remount(struct super_block *sb, void *mnt_opts)
 	if (!checmate_enabled(CHECMATE_HOOK_SB_REMOUNT) ||
 	    !checmate_task_governed(CHECMATE_HOOK_SB_REMOUNT))
 		return 0;
-	return run_sb_remount(sb, mnt_opts);
+	return run_sb_remount(sb);
 }
 
 static int run_sb_pivotroot(const struct path *old_path,

@@ -57,7 +57,7 @@ static bool checmate_cmd(int cmd, const union bpf_attr *attr)
 	}
 }
 
-static int run_bpf(int cmd, union bpf_attr *attr, unsigned int size)
+static int run_bpf(int cmd, union bpf_attr *attr)
 {
 	struct checmate_bpf_ctx ctx = {};
 
@@ -98,11 +98,10 @@ static int hook_bpf(int cmd, union bpf_attr *attr, unsigned int size)
 	    !checmate_task_governed(CHECMATE_HOOK_BPF) ||
 	    (checmate_cmd(cmd, attr) && checmate_init_admin()))
 		return 0;
-	return run_bpf(cmd, attr, size);
+	return run_bpf(cmd, attr);
 }
 
-static int run_bpf_map_create(struct bpf_map *map, union bpf_attr *attr,
-			      struct bpf_token *token)
+static int run_bpf_map_create(struct bpf_map *map, struct bpf_token *token)
 {
 	struct checmate_bpf_map_create_ctx ctx = {};
 
@@ -121,7 +120,7 @@ static int hook_bpf_map_create(struct bpf_map *map, union bpf_attr *attr,
 	if (!checmate_enabled(CHECMATE_HOOK_BPF_MAP_CREATE) ||
 	    !checmate_task_governed(CHECMATE_HOOK_BPF_MAP_CREATE))
 		return 0;
-	return run_bpf_map_create(map, attr, token);
+	return run_bpf_map_create(map, token);
 }
 
 /*
@@ -139,10 +138,22 @@ static int check_checmate_insns(const struct bpf_prog *prog)
 	return 0;
 }
 
+static int run_bpf_prog_load(struct bpf_prog *prog)
+{
+	struct checmate_bpf_prog_load_ctx ctx = {};
+
+	ctx.prog_type = prog->type;
+	ctx.attach_type = prog->expected_attach_type;
+	if (prog->type == BPF_PROG_TYPE_CHECMATE)
+		ctx.checmate_hook = prog->aux->attach_btf_id;
+	/* bpf_prog_load() has moved its token to the program: @token is NULL */
+	ctx.token = !!prog->aux->token;
+	return checmate_run_task(CHECMATE_HOOK_BPF_PROG_LOAD, &ctx, NULL);
+}
+
 static int hook_bpf_prog_load(struct bpf_prog *prog, union bpf_attr *attr,
 			      struct bpf_token *token)
 {
-	struct checmate_bpf_prog_load_ctx ctx = {};
 	const bool checmate = prog->type == BPF_PROG_TYPE_CHECMATE;
 
 	if (checmate && check_checmate_insns(prog))
@@ -151,13 +162,7 @@ static int hook_bpf_prog_load(struct bpf_prog *prog, union bpf_attr *attr,
 	    !checmate_task_governed(CHECMATE_HOOK_BPF_PROG_LOAD) ||
 	    (checmate && checmate_init_admin()))
 		return 0;
-	ctx.prog_type = prog->type;
-	ctx.attach_type = prog->expected_attach_type;
-	if (checmate)
-		ctx.checmate_hook = prog->aux->attach_btf_id;
-	/* bpf_prog_load() has moved its token to the program: @token is NULL */
-	ctx.token = !!prog->aux->token;
-	return checmate_run_task(CHECMATE_HOOK_BPF_PROG_LOAD, &ctx, NULL);
+	return run_bpf_prog_load(prog);
 }
 
 static int run_bpf_token_create(struct bpf_token *token, union bpf_attr *attr,

@@ -8,7 +8,8 @@
  * Programs of the current task's cgroup run; kernel threads are not
  * governed. With no program attached to a hook anywhere, the hook is a
  * static branch; with programs attached only outside the task's cgroup and
- * its ancestors, it is that and one load.
+ * its ancestors, it is that and a look at the cgroup's effective array
+ * (four dependent loads, inline), and no context is built.
  */
 
 #include <linux/bpf.h>
@@ -173,10 +174,6 @@ static int hook_ptrace_access_check(struct task_struct *child,
 	return run_ptrace_access_check(child, mode);
 }
 
-/*
- * Called with tasklist_lock held for writing and interrupts off: @parent
- * is current's.
- */
 static int run_ptrace_traceme(struct task_struct *parent)
 {
 	struct checmate_ptrace_traceme_ctx ctx = {};
@@ -188,6 +185,10 @@ static int run_ptrace_traceme(struct task_struct *parent)
 	return checmate_run_task(CHECMATE_HOOK_PTRACE_TRACEME, &ctx, NULL);
 }
 
+/*
+ * Called with tasklist_lock held for writing and interrupts off: @parent
+ * is current's.
+ */
 static int hook_ptrace_traceme(struct task_struct *parent)
 {
 	if (!checmate_enabled(CHECMATE_HOOK_PTRACE_TRACEME) ||
@@ -196,14 +197,8 @@ static int hook_ptrace_traceme(struct task_struct *parent)
 	return run_ptrace_traceme(parent);
 }
 
-/*
- * Only signals a task sends get here: check_kill_permission() lets the
- * kernel's own through before the LSMs. @cred is set only when a USB
- * driver sends a signal for its opener, in interrupt context: not a task's
- * doing, not governed.
- */
 static int run_task_kill(struct task_struct *p, struct kernel_siginfo *info,
-			 int sig, const struct cred *cred)
+			 int sig)
 {
 	struct checmate_task_kill_ctx ctx = {};
 
@@ -214,13 +209,19 @@ static int run_task_kill(struct task_struct *p, struct kernel_siginfo *info,
 	return checmate_run_task(CHECMATE_HOOK_TASK_KILL, &ctx, NULL);
 }
 
+/*
+ * Only signals a task sends get here: check_kill_permission() lets the
+ * kernel's own through before the LSMs. @cred is set only when a USB
+ * driver sends a signal for its opener, in interrupt context: not a task's
+ * doing, not governed.
+ */
 static int hook_task_kill(struct task_struct *p, struct kernel_siginfo *info,
 			  int sig, const struct cred *cred)
 {
 	if (!checmate_enabled(CHECMATE_HOOK_TASK_KILL) || cred ||
 	    !checmate_task_governed(CHECMATE_HOOK_TASK_KILL))
 		return 0;
-	return run_task_kill(p, info, sig, cred);
+	return run_task_kill(p, info, sig);
 }
 
 /* @cred is the caller's, being prepared for the new namespace. */
@@ -241,13 +242,6 @@ static int hook_userns_create(const struct cred *cred)
 	return run_userns_create(cred);
 }
 
-/*
- * The hottest hook: with no program attached anywhere a static branch.
- * Programs see only the current task checking its own credentials, in task
- * context, and not while a BPF program runs on the task (which is also how
- * Checmate's own checks and the checks made by its programs' helpers stay
- * out of their sight).
- */
 static int run_capable(const struct cred *cred, struct user_namespace *ns,
 		       int cap, unsigned int opts)
 {
@@ -278,6 +272,13 @@ static int run_capable(const struct cred *cred, struct user_namespace *ns,
 	return ret;
 }
 
+/*
+ * The hottest hook: with no program attached anywhere a static branch.
+ * Programs see only the current task checking its own credentials, in task
+ * context, and not while a BPF program runs on the task (which is also how
+ * Checmate's own checks and the checks made by its programs' helpers stay
+ * out of their sight).
+ */
 static int hook_capable(const struct cred *cred, struct user_namespace *ns,
 			int cap, unsigned int opts)
 {
