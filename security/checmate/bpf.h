@@ -81,18 +81,17 @@ int checmate_copy_str(const struct checmate_strs *strs, u32 which, char *buf,
 int checmate_run_sock(u32 hook, const struct sock *sk, void *ctx);
 
 /*
- * Whether @cgrp's effective array of @hook holds a program. The array is
- * freed after an RCU grace period, which a preempt-disabled section holds
- * off as well as rcu_read_lock() does; on PREEMPT_RCU, entering and
- * leaving that section are an increment and a decrement, not two calls.
+ * Whether @cgrp's effective array of @hook holds a program. As in
+ * cgroup_bpf_sock_enabled(), an array without programs is the shared
+ * bpf_empty_prog_array, so comparing the pointer tells, without reading
+ * the array or entering a read-side section for it. A program attached
+ * right after is as if attached after the operation.
  */
 static __always_inline bool checmate_cgroup_governed(u32 hook,
 						     const struct cgroup *cgrp)
 {
-	const struct bpf_prog_array *array;
-
-	array = rcu_dereference_sched(cgrp->bpf.effective[checmate_atype(hook)]);
-	return READ_ONCE(array->items[0].prog);
+	return rcu_access_pointer(cgrp->bpf.effective[checmate_atype(hook)]) !=
+	       &bpf_empty_prog_array.hdr;
 }
 
 /**
@@ -101,8 +100,7 @@ static __always_inline bool checmate_cgroup_governed(u32 hook,
  *
  * Lets a hook skip building its context when no program is attached to it
  * for the current task's cgroup or an ancestor: a program attached only
- * elsewhere then costs the task this look-up, inline. A program attached
- * right after is as if attached after the operation.
+ * elsewhere then costs the task this look-up, inline.
  *
  * Return: False if the effective array is empty.
  */
@@ -110,6 +108,12 @@ static __always_inline bool checmate_current_governed(u32 hook)
 {
 	bool governed;
 
+	/*
+	 * The task's css_set is freed after an RCU grace period, which a
+	 * preempt-disabled section holds off as well as rcu_read_lock()
+	 * does; on PREEMPT_RCU it is an increment and a decrement, not two
+	 * calls.
+	 */
 	preempt_disable();
 	governed = checmate_cgroup_governed(hook, task_dfl_cgroup(current));
 	preempt_enable();
@@ -136,20 +140,15 @@ static __always_inline bool checmate_task_governed(u32 hook)
  * @sk: The socket; the cgroup it was created in decides.
  *
  * As checmate_current_governed(), for the hooks a socket's cgroup decides.
- * The socket holds its cgroup.
+ * The socket holds its cgroup: no read-side section is needed.
  *
  * Return: False if the effective array of the socket's cgroup is empty.
  */
 static __always_inline bool checmate_sock_governed(u32 hook,
 						   const struct sock *sk)
 {
-	bool governed;
-
-	preempt_disable();
 	/* sock_cgroup_ptr(), which does not take a const socket */
-	governed = checmate_cgroup_governed(hook, sk->sk_cgrp_data.cgroup);
-	preempt_enable();
-	return governed;
+	return checmate_cgroup_governed(hook, sk->sk_cgrp_data.cgroup);
 }
 
 #endif /* _SECURITY_CHECMATE_BPF_H */

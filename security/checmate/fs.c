@@ -9,7 +9,7 @@
  * of the current task's cgroup run; kernel threads are not governed. With
  * no program attached to a hook anywhere, the hook is a static branch; with
  * programs attached only outside the task's cgroup and its ancestors, it
- * is that and a look at the cgroup's effective array (four dependent
+ * is that and a look at the cgroup's effective array (three dependent
  * loads, inline), and no context is built.
  */
 

@@ -13,7 +13,7 @@
  * Kernel-internal sockets are never shown to programs. With no program
  * attached to a hook anywhere, the hook is a static branch; with programs
  * attached only outside the socket's cgroup and its ancestors, it is that
- * and a look at the cgroup's effective array (three dependent loads,
+ * and a look at the cgroup's effective array (two dependent loads,
  * inline), and no context is built.
  */
 
@@ -252,9 +252,11 @@ static int run_bind(struct sock *sk, struct sockaddr *address, int addrlen,
 static int hook_socket_bind(struct socket *sock, struct sockaddr *address,
 			    int addrlen)
 {
-	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_BIND) || !is_user_sock(sock))
+	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_BIND) ||
+	    !is_user_sock(sock) ||
+	    !checmate_sock_governed(CHECMATE_HOOK_SOCKET_BIND, sock->sk))
 		return 0;
-	return run_bind(sock->sk, address, addrlen, true);
+	return decide_bind(sock->sk, address, addrlen, true);
 }
 
 static int decide_connect(const struct sock *sk,
@@ -284,9 +286,10 @@ static int hook_socket_connect(struct socket *sock, struct sockaddr *address,
 			       int addrlen)
 {
 	if (!checmate_enabled(CHECMATE_HOOK_SOCKET_CONNECT) ||
-	    !is_user_sock(sock))
+	    !is_user_sock(sock) ||
+	    !checmate_sock_governed(CHECMATE_HOOK_SOCKET_CONNECT, sock->sk))
 		return 0;
-	return run_connect(sock->sk, address, addrlen);
+	return decide_connect(sock->sk, address, addrlen);
 }
 
 static int run_socket_listen(struct socket *sock, int backlog)

@@ -9,7 +9,7 @@
  * governed. With no program attached to a hook anywhere, the hook is a
  * static branch; with programs attached only outside the task's cgroup and
  * its ancestors, it is that and a look at the cgroup's effective array
- * (four dependent loads, inline), and no context is built.
+ * (three dependent loads, inline), and no context is built.
  */
 
 #include <linux/bpf.h>
