@@ -146,41 +146,6 @@ static int sys_pivot_root(const char *new_root, const char *put_old)
 #define REC_WORDS	36
 #include "record.h"
 
-/* A 32-bit context field: (field & mask) == val. */
-struct match {
-	int off;
-	__u32 mask;
-	__u32 val;
-};
-
-#define EQ(off, v)	{ (off), ~0U, (v) }
-
-/* A program that returns -@err when every match holds, else 0. */
-static int load_match_all(__u32 hook, int err, const struct match *m, int n)
-{
-	struct insns p = { .n = 0 };
-	int jumps[16], i;
-
-	if (n > (int)ARRAY_SIZE(jumps)) {
-		errno = E2BIG;
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		emit(&p, LDX_W(BPF_REG_2, BPF_REG_1, m[i].off));
-		if (m[i].mask != ~0U)
-			emit(&p, AND32_IMM(BPF_REG_2, m[i].mask));
-		jumps[i] = p.n;
-		emit(&p, JNE32_IMM(BPF_REG_2, m[i].val, 0));
-	}
-	emit(&p, MOV64_IMM(BPF_REG_0, -err));
-	emit(&p, EXIT());
-	for (i = 0; i < n; i++)
-		p.i[jumps[i]].off = p.n - jumps[i] - 1;
-	emit(&p, MOV64_IMM(BPF_REG_0, 0));
-	emit(&p, EXIT());
-	return load_insns_buf(hook, &p);
-}
-
 /* Attach @prog (asserting it loaded) to @cgfd; returns @prog. */
 static int attach(struct __test_metadata *const _metadata, int cgfd, int prog)
 {

@@ -103,28 +103,69 @@ static inline int rec_map_new(void)
 	return map_new(BPF_MAP_TYPE_ARRAY, 4, sizeof(struct rec), 1, 0);
 }
 
-/*
- * A program that records the first @size bytes of its context in @map
- * (only for calls whose 32-bit field at @filter_off is @filter_val, if
- * @filter_off >= 0) and returns @verdict.
- */
-static inline int load_record(__u32 hook, int map, size_t size,
-			      int filter_off, __u32 filter_val, int verdict)
+/* A 32-bit context field: (field & mask) == val. */
+struct match {
+	int off;
+	__u32 mask;
+	__u32 val;
+};
+
+#define EQ(off, v)	{ (off), ~0U, (v) }
+#define MAX_MATCHES	16
+
+/* Emits the conditions @m; returns the number of jumps to patch. */
+static inline int emit_matches(struct insns *p, int ctx_reg,
+			       const struct match *m, int n, int *jumps)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		emit(p, LDX_W(BPF_REG_2, ctx_reg, m[i].off));
+		if (m[i].mask != ~0U)
+			emit(p, AND32_IMM(BPF_REG_2, m[i].mask));
+		jumps[i] = p->n;
+		emit(p, JNE32_IMM(BPF_REG_2, m[i].val, 0));
+	}
+	return n;
+}
+
+/* A program that returns -@err when every match of @m holds, else 0. */
+static inline int load_match_all(__u32 hook, int err, const struct match *m,
+				 int n)
 {
 	struct insns p = { .n = 0 };
-	int skip[3], nskip = 0, i;
-	__u32 words = size / 4;
+	int jumps[MAX_MATCHES], i;
 
-	if (words > REC_WORDS) {
+	if (n > MAX_MATCHES) {
+		errno = E2BIG;
+		return -1;
+	}
+	emit_matches(&p, BPF_REG_1, m, n, jumps);
+	emit(&p, MOV64_IMM(BPF_REG_0, -err));
+	emit(&p, EXIT());
+	for (i = 0; i < n; i++)
+		p.i[jumps[i]].off = p.n - jumps[i] - 1;
+	emit(&p, MOV64_IMM(BPF_REG_0, 0));
+	emit(&p, EXIT());
+	return load_insns_buf(hook, &p);
+}
+
+/*
+ * A program that records the first @words words of its context in @map,
+ * for the calls where every match of @m holds, and returns @verdict.
+ */
+static inline int load_record_if(__u32 hook, int map, int words,
+				 const struct match *m, int n, int verdict)
+{
+	struct insns p = { .n = 0 };
+	int skip[MAX_MATCHES + 2], nskip, i;
+
+	if (words > REC_WORDS || n > MAX_MATCHES) {
 		errno = E2BIG;
 		return -1;
 	}
 	emit(&p, MOV64_REG(BPF_REG_6, BPF_REG_1));
-	if (filter_off >= 0) {
-		emit(&p, LDX_W(BPF_REG_2, BPF_REG_6, filter_off));
-		skip[nskip++] = p.n;
-		emit(&p, JNE32_IMM(BPF_REG_2, filter_val, 0));
-	}
+	nskip = emit_matches(&p, BPF_REG_6, m, n, skip);
 	emit(&p, ST_W(BPF_REG_10, -4, 0));
 	emit(&p, MOV64_REG(BPF_REG_2, BPF_REG_10));
 	emit(&p, ADD64_IMM(BPF_REG_2, -4));
@@ -144,7 +185,7 @@ static inline int load_record(__u32 hook, int map, size_t size,
 	/* r7 = &rec->ctx[r3] - offsetof(struct rec, ctx) */
 	emit(&p, MUL64_IMM(BPF_REG_3, REC_BYTES));
 	emit(&p, ADD64_REG(BPF_REG_7, BPF_REG_3));
-	for (i = 0; i < (int)words; i++) {
+	for (i = 0; i < words; i++) {
 		emit(&p, LDX_W(BPF_REG_4, BPF_REG_6, 4 * i));
 		emit(&p, STX_W(BPF_REG_7, BPF_REG_4,
 			       offsetof(struct rec, ctx) + 4 * i));
@@ -155,6 +196,19 @@ static inline int load_record(__u32 hook, int map, size_t size,
 	emit(&p, MOV64_IMM(BPF_REG_0, verdict));
 	emit(&p, EXIT());
 	return load_insns_buf(hook, &p);
+}
+
+/*
+ * load_record_if() for the first @size bytes, with at most one match: the
+ * 32-bit field at @filter_off is @filter_val, if @filter_off >= 0.
+ */
+static inline int load_record(__u32 hook, int map, size_t size,
+			      int filter_off, __u32 filter_val, int verdict)
+{
+	const struct match m[] = { EQ(filter_off, filter_val) };
+
+	return load_record_if(hook, map, size / 4, m, filter_off >= 0,
+			      verdict);
 }
 
 static inline struct rec read_rec(struct __test_metadata *const _metadata,

@@ -351,25 +351,41 @@ TEST(helpers_are_the_documented_list)
 			TH_LOG("helper %d", refused[i]);
 }
 
+/*
+ * Loads checmate_ext_target.bpf.o and opens checmate_ext.bpf.o, whose
+ * new_decide (returned, not loaded) is to replace "decide" in the target's
+ * program @name; *@target_fd is that program's fd.
+ */
+static struct bpf_program *
+open_extension(struct __test_metadata *const _metadata, const char *name,
+	       struct bpf_object **target, struct bpf_object **ext,
+	       int *target_fd)
+{
+	struct bpf_program *prog;
+
+	*target = bpf_object__open_file("checmate_ext_target.bpf.o", NULL);
+	ASSERT_NE(NULL, *target);
+	ASSERT_EQ(0, bpf_object__load(*target));
+	prog = bpf_object__find_program_by_name(*target, name);
+	ASSERT_NE(NULL, prog);
+	*target_fd = bpf_program__fd(prog);
+	ASSERT_LE(0, *target_fd);
+
+	*ext = bpf_object__open_file("checmate_ext.bpf.o", NULL);
+	ASSERT_NE(NULL, *ext);
+	prog = bpf_object__find_program_by_name(*ext, "new_decide");
+	ASSERT_NE(NULL, prog);
+	ASSERT_EQ(0, bpf_program__set_attach_target(prog, *target_fd,
+						    "decide"));
+	return prog;
+}
+
 TEST(no_extension_of_a_checmate_program)
 {
 	struct bpf_object *target, *ext;
-	struct bpf_program *prog;
 	int target_fd;
 
-	target = bpf_object__open_file("checmate_ext_target.bpf.o", NULL);
-	ASSERT_NE(NULL, target);
-	ASSERT_EQ(0, bpf_object__load(target));
-	prog = bpf_object__find_program_by_name(target, "ext_target");
-	ASSERT_NE(NULL, prog);
-	target_fd = bpf_program__fd(prog);
-	ASSERT_LE(0, target_fd);
-
-	ext = bpf_object__open_file("checmate_ext.bpf.o", NULL);
-	ASSERT_NE(NULL, ext);
-	prog = bpf_object__find_program_by_name(ext, "new_decide");
-	ASSERT_NE(NULL, prog);
-	ASSERT_EQ(0, bpf_program__set_attach_target(prog, target_fd, "decide"));
+	open_extension(_metadata, "ext_target", &target, &ext, &target_fd);
 	EXPECT_EQ(-EINVAL, bpf_object__load(ext));
 	bpf_object__close(ext);
 	bpf_object__close(target);
@@ -389,19 +405,8 @@ TEST(checmate_attach_type_only_for_checmate_programs)
 	union bpf_attr attr;
 	int target_fd, ext_fd;
 
-	target = bpf_object__open_file("checmate_ext_target.bpf.o", NULL);
-	ASSERT_NE(NULL, target);
-	ASSERT_EQ(0, bpf_object__load(target));
-	prog = bpf_object__find_program_by_name(target, "sock_target");
-	ASSERT_NE(NULL, prog);
-	target_fd = bpf_program__fd(prog);
-	ASSERT_LE(0, target_fd);
-
-	ext = bpf_object__open_file("checmate_ext.bpf.o", NULL);
-	ASSERT_NE(NULL, ext);
-	prog = bpf_object__find_program_by_name(ext, "new_decide");
-	ASSERT_NE(NULL, prog);
-	ASSERT_EQ(0, bpf_program__set_attach_target(prog, target_fd, "decide"));
+	prog = open_extension(_metadata, "sock_target", &target, &ext,
+			      &target_fd);
 	ASSERT_EQ(0, bpf_object__load(ext));
 	ext_fd = bpf_program__fd(prog);
 

@@ -111,99 +111,6 @@
 #define REC_WORDS	8
 #include "record.h"
 
-/* A 32-bit context field: (field & mask) == val. */
-struct match {
-	int off;
-	__u32 mask;
-	__u32 val;
-};
-
-#define EQ(off, v)	((struct match){ (off), ~0U, (v) })
-
-/* Emits the conditions @m; returns the number of jumps to patch. */
-static int emit_matches(struct insns *p, int ctx_reg, const struct match *m,
-			int n, int *jumps)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		emit(p, LDX_W(BPF_REG_2, ctx_reg, m[i].off));
-		if (m[i].mask != ~0U)
-			emit(p, AND32_IMM(BPF_REG_2, m[i].mask));
-		jumps[i] = p->n;
-		emit(p, JNE32_IMM(BPF_REG_2, m[i].val, 0));
-	}
-	return n;
-}
-
-/*
- * A program that records the first @words words of its context in @map,
- * for the calls where every match of @m holds, and returns @verdict.
- */
-static int load_record_if(__u32 hook, int map, int words,
-			  const struct match *m, int n, int verdict)
-{
-	struct insns p = { .n = 0 };
-	int skip[8], nskip, i;
-
-	if (words > REC_WORDS || n > 6) {
-		errno = E2BIG;
-		return -1;
-	}
-	emit(&p, MOV64_REG(BPF_REG_6, BPF_REG_1));
-	nskip = emit_matches(&p, BPF_REG_6, m, n, skip);
-	emit(&p, ST_W(BPF_REG_10, -4, 0));
-	emit(&p, MOV64_REG(BPF_REG_2, BPF_REG_10));
-	emit(&p, ADD64_IMM(BPF_REG_2, -4));
-	emit(&p, LD_MAP_FD(BPF_REG_1, map));
-	emit(&p, HI32());
-	emit(&p, CALL(FUNC_map_lookup_elem));
-	skip[nskip++] = p.n;
-	emit(&p, JEQ_IMM(BPF_REG_0, 0, 0));
-	emit(&p, MOV64_REG(BPF_REG_7, BPF_REG_0));
-	/* r3 = rec->n++ */
-	emit(&p, LDX_W(BPF_REG_3, BPF_REG_7, 0));
-	emit(&p, MOV64_REG(BPF_REG_4, BPF_REG_3));
-	emit(&p, ADD64_IMM(BPF_REG_4, 1));
-	emit(&p, STX_W(BPF_REG_7, BPF_REG_4, 0));
-	skip[nskip++] = p.n;
-	emit(&p, JGT_IMM(BPF_REG_3, MAX_REC - 1, 0));
-	/* r7 = &rec->ctx[r3] - offsetof(struct rec, ctx) */
-	emit(&p, MUL64_IMM(BPF_REG_3, REC_BYTES));
-	emit(&p, ADD64_REG(BPF_REG_7, BPF_REG_3));
-	for (i = 0; i < words; i++) {
-		emit(&p, LDX_W(BPF_REG_4, BPF_REG_6, 4 * i));
-		emit(&p, STX_W(BPF_REG_7, BPF_REG_4,
-			       offsetof(struct rec, ctx) + 4 * i));
-	}
-	/* out: */
-	for (i = 0; i < nskip; i++)
-		p.i[skip[i]].off = p.n - skip[i] - 1;
-	emit(&p, MOV64_IMM(BPF_REG_0, verdict));
-	emit(&p, EXIT());
-	return load_insns_buf(hook, &p);
-}
-
-/* A program that returns -@err when every match holds, else 0. */
-static int load_deny(__u32 hook, int err, const struct match *m, int n)
-{
-	struct insns p = { .n = 0 };
-	int jumps[8], i;
-
-	if (n > (int)ARRAY_SIZE(jumps)) {
-		errno = E2BIG;
-		return -1;
-	}
-	emit_matches(&p, BPF_REG_1, m, n, jumps);
-	emit(&p, MOV64_IMM(BPF_REG_0, -err));
-	emit(&p, EXIT());
-	for (i = 0; i < n; i++)
-		p.i[jumps[i]].off = p.n - jumps[i] - 1;
-	emit(&p, MOV64_IMM(BPF_REG_0, 0));
-	emit(&p, EXIT());
-	return load_insns_buf(hook, &p);
-}
-
 /* A program that returns -@err unless the field at @off is @val. */
 static int load_deny_unless(__u32 hook, int err, int off, __u32 val)
 {
@@ -219,7 +126,7 @@ static int load_deny_unless(__u32 hook, int err, int off, __u32 val)
 
 #define deny_if(hook, err, ...) ({					\
 	const struct match __m[] = { __VA_ARGS__ };			\
-	load_deny(hook, err, __m, ARRAY_SIZE(__m));			\
+	load_match_all(hook, err, __m, ARRAY_SIZE(__m));			\
 })
 
 /*
